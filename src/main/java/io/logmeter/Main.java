@@ -1,0 +1,51 @@
+package io.logmeter;
+
+import io.logmeter.server.Launcher;
+import io.logmeter.server.Service;
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+
+/** The commands of {@code java -jar logmeter.jar}. */
+public final class Main {
+
+  private static final String USAGE = """
+      usage: java -jar logmeter.jar <command>
+
+        local       embedded SQS, S3 and DynamoDB plus the service, resources created, ready to use
+        serve       production: real AWS, configuration from LOGMETER_* variables or LOGMETER_CONFIG_FILE
+        emulators   only the embedded SQS, S3 and DynamoDB servers, with the resources created
+        --help      this text
+
+      Configuration: docs/configuration.md. Local ports: API 8080, SQS 9324, S3 9000, DynamoDB 8000.
+      """;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    String command = args.length == 0 ? "--help" : args[0].toLowerCase(Locale.ROOT);
+    switch (command) {
+      case "serve" -> serve();
+      // Loaded by name so that serve never loads the embedded servers' classes.
+      case "local" -> run("io.logmeter.local.LocalCommand");
+      case "emulators" -> run("io.logmeter.local.EmulatorsCommand");
+      case "--help", "-h", "help" -> System.out.print(USAGE);
+      default -> {
+        System.err.print("unknown command: " + args[0] + "\n\n" + USAGE);
+        System.exit(2);
+      }
+    }
+  }
+
+  private static void serve() throws Exception {
+    if (System.getenv("LOGMETER_LOG_FORMAT") == null) {
+      System.setProperty("LOGMETER_LOG_FORMAT", "json");
+    }
+    Service service = Launcher.launch(new JsonObject(), System.getenv());
+    Launcher.stopOnShutdown(service, () -> { });
+  }
+
+  private static void run(String commandClass) throws Exception {
+    Class.forName(commandClass).asSubclass(Runnable.class).getDeclaredConstructor().newInstance().run();
+  }
+}

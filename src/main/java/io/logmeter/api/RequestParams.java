@@ -1,0 +1,62 @@
+package io.logmeter.api;
+
+import io.logmeter.message.MessageParser;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Reads and validates request parameters; anything wrong is an {@link ApiError} with status 400. */
+final class RequestParams {
+
+  private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+  private RequestParams() {
+  }
+
+  /** The account of the path, as a lowercase UUID. */
+  static String accountId(RoutingContext ctx) {
+    String value = ctx.pathParam("accountId");
+    if (value == null || !MessageParser.isUuid(value)) {
+      throw new ApiError(400, "invalid_account_id", "accountId must be a UUID");
+    }
+    return value.toLowerCase(Locale.ROOT);
+  }
+
+  /** An optional date query parameter in the form YYYY-MM-DD, or null when absent. */
+  static LocalDate date(RoutingContext ctx, String name) {
+    String value = single(ctx, name);
+    if (value == null) {
+      return null;
+    }
+    if (!DATE.matcher(value).matches()) {
+      throw new ApiError(400, "invalid_date", name + " must be a date in the form YYYY-MM-DD");
+    }
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new ApiError(400, "invalid_date", name + " is not a calendar date: " + value);
+    }
+  }
+
+  static boolean flag(RoutingContext ctx, String name) {
+    String value = single(ctx, name);
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw new ApiError(400, "invalid_parameter", name + " must be true or false");
+  }
+
+  private static String single(RoutingContext ctx, String name) {
+    List<String> values = ctx.queryParam(name);
+    if (values.size() > 1) {
+      throw new ApiError(400, "invalid_parameter", name + " is given more than once");
+    }
+    return values.isEmpty() ? null : values.get(0);
+  }
+}

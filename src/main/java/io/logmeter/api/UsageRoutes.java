@@ -1,0 +1,133 @@
+package io.logmeter.api;
+
+import io.logmeter.usage.ShardSums;
+import io.logmeter.usage.Usage;
+import io.logmeter.usage.UsageCache;
+import io.logmeter.usage.UsageStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /v1/accounts/{accountId}/usage} and {@code …/usage/daily}. Totals come from the cache
+ * unless {@code consistent=true}; date ranges sum the daily counters from DynamoDB. An account never
+ * seen has zero usage.
+ */
+final class UsageRoutes {
+
+  static final int MAX_DAILY_DAYS = 366;
+  private static final LocalDate BEGINNING = LocalDate.of(1970, 1, 1);
+  private static final LocalDate END = LocalDate.of(9999, 12, 31);
+  private static final Logger log = LoggerFactory.getLogger(UsageRoutes.class);
+
+  private final UsageStore store;
+  private final UsageCache cache;
+  private final Context context;
+
+  UsageRoutes(UsageStore store, UsageCache cache, Context context) {
+    this.store = store;
+    this.cache = cache;
+    this.context = context;
+  }
+
+  void mount(Router router) {
+    router.get("/v1/accounts/:accountId/usage").handler(this::usage);
+    router.get("/v1/accounts/:accountId/usage/daily").handler(this::daily);
+  }
+
+  private void usage(RoutingContext ctx) {
+    String account = RequestParams.accountId(ctx);
+    LocalDate from = RequestParams.date(ctx, "from");
+    LocalDate to = RequestParams.date(ctx, "to");
+    boolean consistent = RequestParams.flag(ctx, "consistent");
+    JsonObject body = new JsonObject().put("accountId", account);
+    Future<Usage> usage;
+    if (from == null && to == null) {
+      usage = onContext(consistent ? store.total(account, true) : cache.get(account));
+    } else {
+      LocalDate first = from == null ? BEGINNING : from;
+      LocalDate last = to == null ? END : to;
+      requireOrdered(first, last);
+      body.put("from", first.toString()).put("to", last.toString());
+      usage = onContext(store.daily(account, first, last, consistent)).map(UsageRoutes::sum);
+    }
+    usage.onComplete(done -> {
+      if (done.failed()) {
+        unavailable(ctx, done.cause());
+      } else {
+        Usage u = done.result();
+        body.put("bytes", u.bytes()).put("messages", u.messages()).put("consistent", consistent);
+        json(ctx, body);
+      }
+    });
+  }
+
+  private void daily(RoutingContext ctx) {
+    String account = RequestParams.accountId(ctx);
+    LocalDate from = RequestParams.date(ctx, "from");
+    LocalDate to = RequestParams.date(ctx, "to");
+    boolean consistent = RequestParams.flag(ctx, "consistent");
+    if (from == null || to == null) {
+      throw new ApiError(400, "missing_parameter", "from and to are required (YYYY-MM-DD, inclusive, UTC)");
+    }
+    requireOrdered(from, to);
+    if (ChronoUnit.DAYS.between(from, to) >= MAX_DAILY_DAYS) {
+      throw new ApiError(400, "range_too_large", "at most " + MAX_DAILY_DAYS + " days per request");
+    }
+    onContext(store.daily(account, from, to, consistent)).onComplete(done -> {
+      if (done.failed()) {
+        unavailable(ctx, done.cause());
+        return;
+      }
+      JsonArray days = new JsonArray();
+      long bytes = 0;
+      long messages = 0;
+      for (Map.Entry<LocalDate, Usage> day : ShardSums.everyDay(done.result(), from, to).entrySet()) {
+        days.add(new JsonObject().put("date", day.getKey().toString())
+            .put("bytes", day.getValue().bytes()).put("messages", day.getValue().messages()));
+        bytes += day.getValue().bytes();
+        messages += day.getValue().messages();
+      }
+      json(ctx, new JsonObject().put("accountId", account).put("from", from.toString()).put("to", to.toString())
+          .put("bytes", bytes).put("messages", messages).put("consistent", consistent).put("days", days));
+    });
+  }
+
+  private <T> Future<T> onContext(CompletionStage<T> stage) {
+    return Future.fromCompletionStage(stage, context);
+  }
+
+  private static Usage sum(SortedMap<LocalDate, Usage> days) {
+    Usage total = Usage.ZERO;
+    for (Usage day : days.values()) {
+      total = total.plus(day.bytes(), day.messages());
+    }
+    return total;
+  }
+
+  private static void requireOrdered(LocalDate from, LocalDate to) {
+    if (from.isAfter(to)) {
+      throw new ApiError(400, "invalid_range", "from must not be after to");
+    }
+  }
+
+  private static void unavailable(RoutingContext ctx, Throwable cause) {
+    log.warn("usage read failed: {}", cause.toString());
+    ctx.response().putHeader("retry-after", "1");
+    ApiError.send(ctx, 503, "unavailable", "the usage store did not answer; try again");
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("content-type", "application/json").end(body.encode());
+  }
+}

@@ -1,0 +1,40 @@
+package io.logmeter.ingestion;
+
+import io.logmeter.message.MessageParser;
+import io.logmeter.message.Parsed;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/** One SQS delivery held in flight: the message, what it parsed to, and when to extend its lease. */
+final class Delivery {
+
+  final String sqsMessageId;
+  final String receiptHandle;
+  final String body;
+  final int size;
+  final Instant receivedAt;
+  final Parsed parsed;
+  /** When, by {@link System#nanoTime()}, its visibility must be extended if it is still held. */
+  long extendAtNanos;
+
+  Delivery(Message message, Instant receivedAt, long extendAtNanos) {
+    this.sqsMessageId = message.messageId();
+    this.receiptHandle = message.receiptHandle();
+    this.body = message.body() == null ? "" : message.body();
+    this.size = body.getBytes(StandardCharsets.UTF_8).length;
+    this.receivedAt = receivedAt;
+    this.extendAtNanos = extendAtNanos;
+    String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+    this.parsed = MessageParser.parse(sqsMessageId, body, sent == null ? -1 : parseLong(sent));
+  }
+
+  private static long parseLong(String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

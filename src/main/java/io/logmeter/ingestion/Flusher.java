@@ -1,0 +1,161 @@
+package io.logmeter.ingestion;
+
+import io.logmeter.archive.ArchiveKeys;
+import io.logmeter.archive.ArchiveObject;
+import io.logmeter.archive.ArchivedRecord;
+import io.logmeter.archive.RawArchive;
+import io.logmeter.ledger.CommitOutcome;
+import io.logmeter.ledger.CounterDelta;
+import io.logmeter.ledger.UsageLedger;
+import io.logmeter.message.Parsed;
+import io.logmeter.retry.AwsErrors;
+import io.logmeter.retry.Retry;
+import io.logmeter.usage.UsageCache;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One flush, in the order that makes it safe: 1. archive every raw message in S3, 2. commit the
+ * accepted ones exactly once, 3. delete them all from the queue. A message leaves the queue only
+ * after its raw record is durable and its usage committed; a crash before that means redelivery,
+ * which the ledger recognises. Steps 1 and 2 are retried while the failure is transient, holding
+ * the messages (their visibility is kept extended); if the flush is given up (shutdown), its
+ * messages are made visible again at once.
+ */
+final class Flusher {
+
+  private static final Logger log = LoggerFactory.getLogger(Flusher.class);
+
+  private final RawArchive archive;
+  private final UsageLedger ledger;
+  private final QueueClient queue;
+  private final UsageCache cache;
+  private final Retry retry;
+  private final Clock clock;
+  private final IngestMetrics metrics;
+  private final String instanceId;
+  private long sequence;
+
+  Flusher(RawArchive archive, UsageLedger ledger, QueueClient queue, UsageCache cache, Retry retry, Clock clock,
+      IngestMetrics metrics, String instanceId) {
+    this.archive = archive;
+    this.ledger = ledger;
+    this.queue = queue;
+    this.cache = cache;
+    this.retry = retry;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.instanceId = instanceId;
+  }
+
+  /** Completes when every delivery of the batch is acknowledged or released; never fails. */
+  Future<Void> flush(List<Delivery> batch) {
+    long started = System.nanoTime();
+    Instant now = clock.instant();
+    long seq = ++sequence;
+    ArchiveObject raw = new ArchiveObject(ArchiveKeys.key(ArchiveKeys.RAW, now, instanceId, seq));
+    ArchiveObject rejected = new ArchiveObject(ArchiveKeys.key(ArchiveKeys.REJECTED, now, instanceId, seq));
+    int sameBatchDuplicates = split(batch, raw, rejected);
+    metrics.flushSize.record(batch.size());
+
+    return retry.run(() -> archive.put(raw, rejected), AwsErrors::isTransient)
+        .compose(archived -> commit(raw.records()))
+        .compose(outcome -> {
+          account(outcome, sameBatchDuplicates);
+          return acknowledge(batch, 0);
+        })
+        .recover(failure -> {
+          log.warn("flush of {} deliveries given up ({}); releasing them", batch.size(), AwsErrors.code(failure));
+          metrics.flushFailures.increment();
+          return release(batch);
+        })
+        .onComplete(done -> metrics.commitLatency.record(Duration.ofNanos(System.nanoTime() - started)));
+  }
+
+  /**
+   * Writes accepted records to {@code raw} and rejected ones to {@code rejected}. A message delivered
+   * twice within one batch (SNS duplicate, or a redelivery) is archived and committed once; the other
+   * delivery is simply acknowledged with it. Returns the number of such same-batch duplicates.
+   */
+  private int split(List<Delivery> batch, ArchiveObject raw, ArchiveObject rejected) {
+    Set<String> seen = new HashSet<>();
+    int duplicates = 0;
+    for (Delivery d : batch) {
+      if (d.parsed instanceof Parsed.Accepted accepted) {
+        if (seen.add(accepted.record().messageId())) {
+          raw.add(accepted.record(), d.receivedAt);
+        } else {
+          duplicates++;
+        }
+      } else if (d.parsed instanceof Parsed.Rejected r) {
+        rejected.addRejected(d.sqsMessageId, d.receivedAt, r.reason(), r.detail(), d.body);
+        metrics.rejected(r.reason());
+      }
+    }
+    return duplicates;
+  }
+
+  private Future<CommitOutcome> commit(List<ArchivedRecord> records) {
+    if (records.isEmpty()) {
+      return Future.succeededFuture(CommitOutcome.NOTHING);
+    }
+    long sentNanos = System.nanoTime();
+    return ledger.commit(records).onSuccess(outcome -> {
+      for (CounterDelta delta : outcome.counted()) {
+        if (delta.isTotal()) {
+          cache.add(delta.accountId(), delta.bytes(), delta.messages(), sentNanos);
+        }
+      }
+    });
+  }
+
+  private void account(CommitOutcome outcome, int sameBatchDuplicates) {
+    Instant now = clock.instant();
+    metrics.accepted.increment(outcome.committed().size());
+    metrics.duplicates.increment(outcome.duplicates().size() + sameBatchDuplicates);
+    metrics.writeUnits.increment(outcome.writeUnits());
+    for (ArchivedRecord r : outcome.committed()) {
+      metrics.acceptedBytes.increment(r.record().bytes());
+      metrics.publishedAgo(Duration.between(r.record().eventTime(), now));
+    }
+  }
+
+  /**
+   * Deletes the batch from the queue. Failing now is harmless: the messages come back after their
+   * visibility timeout and are recognised as counted. So a few tries, then let SQS redeliver.
+   */
+  private Future<Void> acknowledge(List<Delivery> deliveries, int attempt) {
+    return queue.delete(deliveries).compose(failed -> {
+      metrics.deleted.increment(deliveries.size() - failed.size());
+      if (failed.isEmpty() || attempt >= 3 || !retry.keepTrying()) {
+        if (!failed.isEmpty()) {
+          log.warn("{} deliveries not deleted; they will be redelivered and found counted", failed.size());
+        }
+        return Future.succeededFuture();
+      }
+      return Future.<Void>future(p -> retry.later(attempt, () -> acknowledge(failed, attempt + 1).onComplete(p)));
+    }, failure -> {
+      log.warn("delete failed ({}); the deliveries will be redelivered and found counted", AwsErrors.code(failure));
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Gives unfinished deliveries back to the queue at once rather than after their timeout. */
+  Future<Void> release(List<Delivery> deliveries) {
+    metrics.released.increment(deliveries.size());
+    return queue.changeVisibility(deliveries, 0)
+        .<Void>mapEmpty()
+        .otherwise(failure -> {
+          log.warn("could not release {} deliveries ({}); they reappear after their visibility timeout",
+              deliveries.size(), AwsErrors.code(failure));
+          return null;
+        });
+  }
+}

@@ -1,0 +1,67 @@
+package io.logmeter.ingestion;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/** The pipeline's meters, exported on /metrics as logmeter_messages_*, logmeter_flush_* and so on. */
+final class IngestMetrics {
+
+  final Counter received;
+  final Counter accepted;
+  final Counter duplicates;
+  final Counter acceptedBytes;
+  final Counter deleted;
+  final Counter released;
+  final Counter extended;
+  final Counter flushFailures;
+  final Counter writeUnits;
+  final DistributionSummary flushSize;
+  final Timer commitLatency;
+  final Timer publishToCommit;
+  private final MeterRegistry registry;
+
+  IngestMetrics(MeterRegistry registry, InFlight inFlight) {
+    this.registry = registry;
+    received = Counter.builder("logmeter.messages.received").description("SQS deliveries received").register(registry);
+    accepted = Counter.builder("logmeter.messages.accepted").description("messages counted, exactly once each")
+        .register(registry);
+    duplicates = Counter.builder("logmeter.messages.duplicates")
+        .description("deliveries of messages already counted (SQS redelivery, SNS duplicates)").register(registry);
+    acceptedBytes = Counter.builder("logmeter.bytes.accepted").description("billable bytes counted")
+        .baseUnit("bytes").register(registry);
+    deleted = Counter.builder("logmeter.messages.deleted").description("deliveries acknowledged to SQS")
+        .register(registry);
+    released = Counter.builder("logmeter.messages.released")
+        .description("deliveries made visible again unfinished (shutdown or failure)").register(registry);
+    extended = Counter.builder("logmeter.visibility.extended").description("visibility timeout extensions")
+        .register(registry);
+    flushFailures = Counter.builder("logmeter.flush.failures").description("flushes given up and released")
+        .register(registry);
+    writeUnits = Counter.builder("logmeter.dynamodb.write.units")
+        .description("write capacity consumed by ledger commits").register(registry);
+    flushSize = DistributionSummary.builder("logmeter.flush.size").description("deliveries per flush")
+        .register(registry);
+    commitLatency = Timer.builder("logmeter.commit.latency").description("archive, commit and acknowledge of a flush")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    publishToCommit = Timer.builder("logmeter.publish.to.commit")
+        .description("from the message's event time to its commit").publishPercentiles(0.5, 0.99)
+        .register(registry);
+    Gauge.builder("logmeter.inflight.messages", inFlight, InFlight::messages).register(registry);
+    Gauge.builder("logmeter.inflight.bytes", inFlight, InFlight::bytes).baseUnit("bytes").register(registry);
+  }
+
+  void rejected(String reason) {
+    Counter.builder("logmeter.messages.rejected").description("malformed messages archived under rejected/")
+        .tag("reason", reason).register(registry).increment();
+  }
+
+  void publishedAgo(Duration age) {
+    if (!age.isNegative()) {
+      publishToCommit.record(age);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.logmeter.ingestion;
+
+import io.logmeter.archive.RawArchive;
+import io.logmeter.ledger.UsageLedger;
+import io.logmeter.retry.Backoff;
+import io.logmeter.retry.Retry;
+import io.logmeter.server.AwsClients;
+import io.logmeter.server.Config;
+import io.logmeter.usage.UsageCache;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest pipeline: pollers feed a batcher, whose flushes archive, commit and acknowledge. All
+ * of its state lives on this verticle's context; AWS results are brought back onto it.
+ *
+ * <p>Stopping drains: no more receives, what is gathered is flushed, running flushes finish. What
+ * is still unfinished when the grace period ends is made visible again at once.
+ */
+public final class IngestVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(IngestVerticle.class);
+
+  private final Config config;
+  private final AwsClients aws;
+  private final String queueUrl;
+  private final UsageCache cache;
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final List<Poller> pollers = new ArrayList<>();
+  private InFlight inFlight;
+  private Batcher batcher;
+  private Flusher flusher;
+  private long visibilityTimer;
+  private volatile boolean givenUp;
+
+  public IngestVerticle(Config config, AwsClients aws, String queueUrl, UsageCache cache, MeterRegistry registry,
+      Clock clock) {
+    this.config = config;
+    this.aws = aws;
+    this.queueUrl = queueUrl;
+    this.cache = cache;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    inFlight = new InFlight(config.maxInFlightMessages(), config.maxInFlightBytes());
+    IngestMetrics metrics = new IngestMetrics(registry, inFlight);
+    Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !givenUp);
+    QueueClient queue = new QueueClient(aws.sqs(), context, queueUrl);
+    UsageLedger ledger = new UsageLedger(aws.dynamo(), context, retry, config.ledgerTable(), config.usageTable(),
+        config.counterShards(), config.ledgerTtl().toSeconds(), clock);
+    flusher = new Flusher(new RawArchive(aws.s3(), context, config.bucket()), ledger, queue, cache, retry, clock,
+        metrics, config.instanceId());
+    batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),
+        config.batchMaxMessages(), config.batchMaxBytes(), config.batchMaxAge().toMillis(),
+        config.maxConcurrentFlushes());
+    VisibilityKeeper keeper = new VisibilityKeeper(inFlight, queue, metrics, config.visibilityTimeoutSeconds());
+    visibilityTimer = vertx.setPeriodic(keeper.periodMillis(), id -> keeper.extendDue());
+    for (int i = 0; i < config.pollers(); i++) {
+      Poller poller = new Poller(queue, inFlight, batcher::add, context, clock, metrics,
+          config.receiveWaitSeconds(), config.visibilityTimeoutSeconds());
+      pollers.add(poller);
+      poller.start();
+    }
+    log.info("ingesting from {} with {} pollers", queueUrl, config.pollers());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    pollers.forEach(Poller::stop);
+    Promise<Void> graceOver = Promise.promise();
+    long graceTimer = vertx.setTimer(config.shutdownGrace().toMillis(), id -> graceOver.tryComplete());
+    return Future.any(batcher.drain(), graceOver.future()).compose(first -> {
+      vertx.cancelTimer(graceTimer);
+      vertx.cancelTimer(visibilityTimer);
+      givenUp = true;
+      List<Delivery> unfinished = new ArrayList<>(inFlight.held());
+      if (unfinished.isEmpty()) {
+        log.info("drained: every delivery acknowledged");
+        return Future.succeededFuture();
+      }
+      log.warn("grace period over: releasing {} unfinished deliveries", unfinished.size());
+      return flusher.release(unfinished).onComplete(done -> inFlight.release(unfinished));
+    });
+  }
+}

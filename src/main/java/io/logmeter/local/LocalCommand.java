@@ -1,0 +1,68 @@
+package io.logmeter.local;
+
+import io.logmeter.server.Launcher;
+import io.logmeter.server.Service;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code local}: the embedded AWS servers and the service against them, one command, ready to use. */
+public final class LocalCommand implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalCommand.class);
+
+  @Override
+  public void run() {
+    try {
+      Map<String, String> env = System.getenv();
+      EmbeddedAws aws = EmbeddedAws.start(EmulatorsCommand.ports(env), null);
+      Service service = Launcher.launch(overrides(aws), env);
+      // The embedded servers keep everything in memory and die with the process: nothing to stop.
+      Launcher.stopOnShutdown(service, () -> { });
+      service.ready().toCompletionStage().toCompletableFuture().join();
+      System.out.println(banner(service, aws));
+    } catch (Exception e) {
+      log.error("local stack failed to start", e);
+      // DynamoDB Local leaves non-daemon threads behind: exit explicitly.
+      System.exit(1);
+    }
+  }
+
+  /** Local mode: the embedded endpoints, any credentials, resources created on start. */
+  static JsonObject overrides(EmbeddedAws aws) {
+    return new JsonObject()
+        .put("sqsEndpoint", aws.sqsEndpoint())
+        .put("s3Endpoint", aws.s3Endpoint())
+        .put("dynamodbEndpoint", aws.dynamodbEndpoint())
+        .put("awsAccessKeyId", "local")
+        .put("awsSecretAccessKey", "local")
+        .put("createResources", true);
+  }
+
+  private static String banner(Service service, EmbeddedAws aws) {
+    String api = "http://" + service.config().httpHost() + ":" + service.config().httpPort();
+    String queue = aws.sqsEndpoint() + "/000000000000/" + service.config().queueName();
+    return """
+
+        logmeter is running locally (no authentication in local mode).
+          API       %1$s
+          SQS       %2$s   queue %3$s, DLQ %4$s
+          S3        %5$s   bucket %6$s (path-style)
+          DynamoDB  %7$s   tables %8$s, %9$s
+          region us-east-1, any access key
+
+        Try it:
+          export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1
+          aws --endpoint-url %2$s sqs send-message --queue-url %10$s \\
+            --message-body '{"accountId":"6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f","logData":"héllo wörld"}'
+          curl -s %1$s/v1/accounts/6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f/usage
+          aws --endpoint-url %5$s s3 ls --recursive s3://%6$s/
+
+        Ctrl-C drains and stops.
+        """.formatted(api, aws.sqsEndpoint(), service.config().queueName(), service.config().dlqName(),
+        aws.s3Endpoint(), service.config().bucket(), aws.dynamodbEndpoint(), service.config().ledgerTable(),
+        service.config().usageTable(), queue);
+  }
+
+}

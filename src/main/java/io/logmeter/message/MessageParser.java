@@ -1,0 +1,129 @@
+package io.logmeter.message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * Turns an SQS message body into a {@link LogRecord}, or says why it cannot be billed.
+ *
+ * <p>A body is either an SNS envelope ({@code "Type":"Notification"}, whose {@code Message} holds
+ * the payload) or the bare payload of raw message delivery. The envelope's MessageId and Timestamp
+ * win over the SQS ones because SNS keeps them when it delivers the same publish twice.
+ */
+public final class MessageParser {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private MessageParser() {
+  }
+
+  /**
+   * @param sqsMessageId    the SQS MessageId, the idempotency key for raw delivery
+   * @param body            the SQS message body
+   * @param sentTimestampMs the SQS SentTimestamp attribute, or -1 when absent
+   */
+  public static Parsed parse(String sqsMessageId, String body, long sentTimestampMs) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      return rejected("not_json", "body is not JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      return rejected("not_an_object", "body is not a JSON object");
+    }
+    JsonNode type = root.get("Type");
+    if (type != null) {
+      return parseEnvelope(root, type);
+    }
+    if (sentTimestampMs < 0) {
+      return rejected("missing_sent_timestamp", "raw message without SentTimestamp attribute");
+    }
+    return parsePayload(root, sqsMessageId, Instant.ofEpochMilli(sentTimestampMs));
+  }
+
+  private static Parsed parseEnvelope(JsonNode envelope, JsonNode type) {
+    if (!"Notification".equals(type.asText())) {
+      return rejected("unsupported_sns_type", "SNS message of type " + type.asText());
+    }
+    String messageId = text(envelope, "MessageId");
+    String message = text(envelope, "Message");
+    String timestamp = text(envelope, "Timestamp");
+    if (messageId == null || messageId.isEmpty()) {
+      return rejected("invalid_envelope", "SNS envelope without a MessageId");
+    }
+    if (message == null) {
+      return rejected("invalid_envelope", "SNS envelope without a string Message");
+    }
+    Instant eventTime;
+    try {
+      eventTime = timestamp == null ? null : Instant.parse(timestamp);
+    } catch (DateTimeParseException e) {
+      eventTime = null;
+    }
+    if (eventTime == null) {
+      return rejected("invalid_envelope", "SNS envelope without a valid Timestamp");
+    }
+    JsonNode payload;
+    try {
+      payload = JSON.readTree(message);
+    } catch (JsonProcessingException e) {
+      return rejected("not_json", "SNS Message is not JSON: " + e.getOriginalMessage());
+    }
+    if (payload == null || !payload.isObject()) {
+      return rejected("not_an_object", "SNS Message is not a JSON object");
+    }
+    return parsePayload(payload, messageId, eventTime);
+  }
+
+  private static Parsed parsePayload(JsonNode payload, String messageId, Instant eventTime) {
+    JsonNode account = payload.get("accountId");
+    JsonNode logData = payload.get("logData");
+    if (account == null || account.isNull()) {
+      return rejected("missing_account_id", "accountId is missing");
+    }
+    if (!account.isTextual() || !isUuid(account.textValue())) {
+      return rejected("invalid_account_id", "accountId is not a UUID");
+    }
+    if (logData == null || logData.isNull()) {
+      return rejected("missing_log_data", "logData is missing");
+    }
+    if (!logData.isTextual()) {
+      return rejected("log_data_not_string", "logData is not a string");
+    }
+    long bytes = Utf8.encodedLength(logData.textValue());
+    if (bytes < 0) {
+      return rejected("invalid_unicode", "logData contains an unpaired surrogate");
+    }
+    String accountId = account.textValue().toLowerCase(Locale.ROOT);
+    return new Parsed.Accepted(new LogRecord(messageId, accountId, eventTime, bytes, logData.textValue()));
+  }
+
+  /** The canonical 8-4-4-4-12 hexadecimal form, in any case. */
+  public static boolean isUuid(String s) {
+    if (s.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = s.charAt(i);
+      boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash ? c != '-' : Character.digit(c, 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && value.isTextual() ? value.textValue() : null;
+  }
+
+  private static Parsed rejected(String reason, String detail) {
+    return new Parsed.Rejected(reason, detail);
+  }
+}

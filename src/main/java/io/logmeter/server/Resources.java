@@ -1,0 +1,107 @@
+package io.logmeter.server;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import io.logmeter.retry.AwsErrors;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The queue, bucket and tables logmeter works with. {@link #create} makes them (local mode, tests
+ * and the emulators command; production provisions them with Ansible); {@link #verify} checks they
+ * answer and resolves the queue URL, before the service calls itself ready.
+ */
+public final class Resources {
+
+  public static final String LEDGER_KEY = "id";
+  public static final String TTL_ATTRIBUTE = "expiresAt";
+
+  private Resources() {
+  }
+
+  /** Creates whatever is missing; existing resources are left as they are. Returns the queue URL. */
+  public static CompletableFuture<String> create(AwsClients aws, Config config) {
+    CompletableFuture<String> queue = aws.sqs().createQueue(q -> q.queueName(config.dlqName()))
+        .thenCompose(dlq -> aws.sqs().getQueueAttributes(a -> a.queueUrl(dlq.queueUrl())
+            .attributeNames(QueueAttributeName.QUEUE_ARN)))
+        .thenCompose(dlq -> aws.sqs().createQueue(q -> q.queueName(config.queueName()).attributes(Map.of(
+            QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(config.visibilityTimeoutSeconds()),
+            QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20",
+            QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(14 * 24 * 3600),
+            QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\""
+                + dlq.attributes().get(QueueAttributeName.QUEUE_ARN) + "\",\"maxReceiveCount\":\""
+                + config.maxReceiveCount() + "\"}"))))
+        .thenApply(created -> created.queueUrl());
+    CompletableFuture<Void> bucket = aws.s3().createBucket(b -> b.bucket(config.bucket()))
+        .handle((ok, failure) -> ignoreIf(failure, "BucketAlreadyOwnedByYou", "BucketAlreadyExists"));
+    CompletableFuture<Void> ledger = createTable(aws, CreateTableRequest.builder()
+        .tableName(config.ledgerTable())
+        .keySchema(key(LEDGER_KEY, KeyType.HASH))
+        .attributeDefinitions(string(LEDGER_KEY))
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .build())
+        .thenCompose(v -> aws.dynamo().updateTimeToLive(t -> t.tableName(config.ledgerTable())
+            .timeToLiveSpecification(s -> s.attributeName(TTL_ATTRIBUTE).enabled(true))))
+        .handle((ok, failure) -> ignoreIf(failure, "ValidationException"));
+    CompletableFuture<Void> usage = createTable(aws, CreateTableRequest.builder()
+        .tableName(config.usageTable())
+        .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+        .attributeDefinitions(string("pk"), string("sk"))
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .build());
+    return CompletableFuture.allOf(queue, bucket, ledger, usage).thenCompose(v -> queue);
+  }
+
+  /** Checks that every resource answers; returns the queue URL. */
+  public static CompletableFuture<String> verify(AwsClients aws, Config config) {
+    CompletableFuture<String> queueUrl = config.queueUrl() != null
+        ? CompletableFuture.completedFuture(config.queueUrl())
+        : aws.sqs().getQueueUrl(q -> q.queueName(config.queueName())).thenApply(r -> r.queueUrl());
+    CompletableFuture<?> queue = queueUrl.thenCompose(url -> aws.sqs().getQueueAttributes(a -> a.queueUrl(url)
+        .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)));
+    CompletableFuture<?> bucket = aws.s3().headBucket(b -> b.bucket(config.bucket()));
+    CompletableFuture<?> ledger = aws.dynamo().describeTable(t -> t.tableName(config.ledgerTable()));
+    CompletableFuture<?> usage = aws.dynamo().describeTable(t -> t.tableName(config.usageTable()));
+    return CompletableFuture.allOf(queue, bucket, ledger, usage).thenCompose(v -> queueUrl);
+  }
+
+  private static CompletableFuture<Void> createTable(AwsClients aws, CreateTableRequest request) {
+    return aws.dynamo().createTable(request)
+        .handle((ok, failure) -> {
+          if (failure != null && !(AwsErrors.unwrap(failure) instanceof ResourceInUseException)) {
+            throw new CompletionException(AwsErrors.unwrap(failure));
+          }
+          return null;
+        })
+        .thenCompose(v -> aws.dynamo().waiter().waitUntilTableExists(t -> t.tableName(request.tableName())))
+        .thenApply(v -> null);
+  }
+
+  private static Void ignoreIf(Throwable failure, String... codes) {
+    if (failure == null) {
+      return null;
+    }
+    String code = AwsErrors.code(failure);
+    for (String ignored : codes) {
+      if (ignored.equals(code)) {
+        return null;
+      }
+    }
+    throw new CompletionException(AwsErrors.unwrap(failure));
+  }
+
+  private static KeySchemaElement key(String name, KeyType type) {
+    return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+  }
+
+  private static AttributeDefinition string(String name) {
+    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+  }
+}

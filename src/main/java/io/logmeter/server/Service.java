@@ -1,0 +1,131 @@
+package io.logmeter.server;
+
+import io.logmeter.api.ApiVerticle;
+import io.logmeter.ingestion.IngestVerticle;
+import io.logmeter.retry.AwsErrors;
+import io.logmeter.retry.Backoff;
+import io.logmeter.usage.UsageCache;
+import io.logmeter.usage.UsageStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running logmeter: the HTTP API from the start (live at once, ready later), then, once the AWS
+ * resources answer, the ingest pipeline. {@link #stop} drains in the order a load balancer needs.
+ */
+public final class Service {
+
+  private static final Logger log = LoggerFactory.getLogger(Service.class);
+
+  private final Vertx vertx;
+  private final Config config;
+  private final AwsClients aws;
+  private final Readiness readiness = new Readiness();
+  private final Context home;
+  private UsageCache cache;
+  private String ingestDeployment;
+  private volatile boolean stopping;
+
+  private Service(Vertx vertx, Config config, AwsClients aws) {
+    this.vertx = vertx;
+    this.config = config;
+    this.aws = aws;
+    this.home = vertx.getOrCreateContext();
+  }
+
+  /** Starts the API and, in the background, the pipeline once its resources answer. */
+  public static Future<Service> start(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
+    AwsClients aws = AwsClients.create(config, vertx, new AwsCallMetrics(registry));
+    Service service = new Service(vertx, config, aws);
+    return service.startApi(registry).map(v -> {
+      service.startPipeline(registry, 0);
+      return service;
+    });
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  public AwsClients aws() {
+    return aws;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** Completes when the pipeline runs and the instance reports ready. */
+  public Future<Void> ready() {
+    Promise<Void> promise = Promise.promise();
+    long timer = vertx.setPeriodic(20, id -> {
+      if (readiness.isReady()) {
+        vertx.cancelTimer(id);
+        promise.tryComplete();
+      }
+    });
+    return promise.future().onComplete(done -> vertx.cancelTimer(timer));
+  }
+
+  private Future<Void> startApi(PrometheusMeterRegistry registry) {
+    UsageStore store = new UsageStore(aws.dynamo(), config.usageTable());
+    cache = new UsageCache(store, home, config.cacheRefresh(), config.cacheMaxAccounts());
+    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), config.httpPort(), store, cache, readiness,
+            registry), new DeploymentOptions().setInstances(config.apiVerticles()))
+        .onSuccess(id -> log.info("API listening on http://{}:{}", config.httpHost(), config.httpPort()))
+        .mapEmpty();
+  }
+
+  private void startPipeline(PrometheusMeterRegistry registry, int attempt) {
+    if (stopping) {
+      return;
+    }
+    CompletableFuture<String> resources = config.createResources()
+        ? Resources.create(aws, config).thenCompose(url -> Resources.verify(aws, config))
+        : Resources.verify(aws, config);
+    Future.fromCompletionStage(resources, home)
+        .compose(queueUrl -> vertx.deployVerticle(new IngestVerticle(config, aws, queueUrl, cache, registry,
+            Clock.systemUTC())))
+        .onSuccess(id -> {
+          ingestDeployment = id;
+          readiness.started();
+          log.info("ready");
+        })
+        .onFailure(failure -> {
+          String why = "AWS resources do not answer: " + AwsErrors.code(failure);
+          readiness.waiting(why);
+          log.warn("{}; retrying", why, AwsErrors.unwrap(failure));
+          vertx.setTimer(Backoff.DEFAULT.delayMillis(attempt + 4), id -> startPipeline(registry, attempt + 1));
+        });
+  }
+
+  /**
+   * Not ready first, then drain the pipeline, then close the API, the clients and Vert.x. Call it
+   * from outside Vert.x (a shutdown hook, a test): it ends the event loops it would run on.
+   */
+  public CompletableFuture<Void> stop() {
+    stopping = true;
+    readiness.draining();
+    Future<Void> drained = ingestDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(ingestDeployment).otherwise(failure -> {
+          log.warn("pipeline did not stop cleanly", failure);
+          return null;
+        });
+    return drained.toCompletionStage().toCompletableFuture()
+        // Off the event loops: closing the clients waits for their connections.
+        .handleAsync((ok, failure) -> {
+          aws.close();
+          return null;
+        })
+        .thenCompose(v -> vertx.close().toCompletionStage())
+        .toCompletableFuture();
+  }
+}

@@ -1,0 +1,159 @@
+package io.logmeter;
+
+import io.logmeter.local.EmbeddedAws;
+import io.logmeter.server.Launcher;
+import io.logmeter.server.Service;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Real emulators on free ports, and logmeter services against them, for integration tests. Each
+ * {@link Names} is a fresh queue, bucket and pair of tables, so tests sharing the emulators never
+ * see each other's data.
+ */
+public final class TestStack implements AutoCloseable {
+
+  private static TestStack shared;
+
+  public final EmbeddedAws aws;
+  public final SqsClient sqs;
+  public final S3Client s3;
+  public final DynamoDbClient dynamo;
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<Service> services = new ArrayList<>();
+
+  private TestStack(EmbeddedAws aws) {
+    this.aws = aws;
+    StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    sqs = SqsClient.builder().endpointOverride(URI.create(aws.sqsEndpoint())).region(Region.US_EAST_1)
+        .credentialsProvider(credentials).build();
+    s3 = S3Client.builder().endpointOverride(URI.create(aws.s3Endpoint())).region(Region.US_EAST_1)
+        .credentialsProvider(credentials).forcePathStyle(true)
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).build();
+    dynamo = DynamoDbClient.builder().endpointOverride(URI.create(aws.dynamodbEndpoint())).region(Region.US_EAST_1)
+        .credentialsProvider(credentials).build();
+  }
+
+  /** Emulators shared by the test classes that do not stop them. */
+  public static synchronized TestStack shared() throws Exception {
+    if (shared == null) {
+      shared = new TestStack(EmbeddedAws.start(EmbeddedAws.Ports.free(), null));
+    }
+    return shared;
+  }
+
+  /** Emulators of one's own, with DynamoDB on disk so that it survives being stopped and started. */
+  public static TestStack isolated() throws Exception {
+    Path dir = Files.createTempDirectory("logmeter-dynamodb");
+    return new TestStack(EmbeddedAws.start(EmbeddedAws.Ports.free(), dir));
+  }
+
+  public record Names(String queue, String dlq, String bucket, String ledger, String usage) {
+    public static Names fresh() {
+      String id = UUID.randomUUID().toString().substring(0, 8);
+      return new Names("q-" + id, "q-" + id + "-dlq", "b-" + id, "ledger-" + id, "usage-" + id);
+    }
+
+    public String queueUrl(TestStack stack) {
+      return stack.sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+    }
+  }
+
+  /** The configuration a service of these names gets, as LOGMETER_* keys. */
+  public JsonObject config(Names names, int httpPort) {
+    return new JsonObject()
+        .put("sqsEndpoint", aws.sqsEndpoint())
+        .put("s3Endpoint", aws.s3Endpoint())
+        .put("dynamodbEndpoint", aws.dynamodbEndpoint())
+        .put("awsAccessKeyId", "test")
+        .put("awsSecretAccessKey", "test")
+        .put("createResources", true)
+        .put("httpPort", httpPort)
+        .put("apiVerticles", 2)
+        .put("queueName", names.queue())
+        .put("dlqName", names.dlq())
+        .put("bucket", names.bucket())
+        .put("ledgerTable", names.ledger())
+        .put("usageTable", names.usage())
+        .put("batchMaxAgeMillis", 100)
+        .put("visibilityTimeoutSeconds", 10)
+        .put("receiveWaitSeconds", 1)
+        .put("shutdownGraceSeconds", 5);
+  }
+
+  /** Starts a service in this JVM and waits until it is ready. */
+  public Service start(JsonObject config) throws Exception {
+    Service service = Launcher.launch(config, Map.of());
+    services.add(service);
+    service.ready().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return service;
+  }
+
+  public void stop(Service service) throws Exception {
+    services.remove(service);
+    service.stop().get(30, TimeUnit.SECONDS);
+  }
+
+  public HttpResponse<String> get(int port, String pathAndQuery) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public JsonObject getJson(int port, String pathAndQuery) throws Exception {
+    HttpResponse<String> response = get(port, pathAndQuery);
+    if (response.statusCode() != 200) {
+      throw new AssertionError(pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return new JsonObject(response.body());
+  }
+
+  /** Polls {@code condition} until it holds, failing after {@code timeout}. */
+  public static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  public static int freePort() {
+    return EmbeddedAws.Ports.free().sqs();
+  }
+
+  /** Stops the services started here; shared emulators stay up for the next test class. */
+  public void stopServices() throws Exception {
+    for (Service service : List.copyOf(services)) {
+      stop(service);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    stopServices();
+    sqs.close();
+    s3.close();
+    dynamo.close();
+    aws.close();
+  }
+}

@@ -1,0 +1,43 @@
+package io.logmeter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+  @Test
+  void environmentNamesAreUpperSnakeCase() {
+    assertThat(Config.environmentName("batchMaxAgeMillis")).isEqualTo("LOGMETER_BATCH_MAX_AGE_MILLIS");
+    assertThat(Config.environmentName("s3Endpoint")).isEqualTo("LOGMETER_S3_ENDPOINT");
+    assertThat(Config.environmentName("httpPort")).isEqualTo("LOGMETER_HTTP_PORT");
+  }
+
+  @Test
+  void environmentOverridesDefaultsAndStringsAreParsed() {
+    JsonObject env = ConfigLoader.fromEnvironment(Config.defaults(), Map.of(
+        "LOGMETER_HTTP_PORT", "9090", "LOGMETER_S3_ENDPOINT", "http://s3", "LOGMETER_BATCH_MAX_AGE_MILLIS", "250",
+        "UNRELATED", "x"));
+
+    Config config = Config.from(Config.defaults().mergeIn(env));
+
+    assertThat(config.httpPort()).isEqualTo(9090);
+    assertThat(config.s3Endpoint()).isEqualTo("http://s3");
+    assertThat(config.batchMaxAge()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.instanceId()).matches("[0-9a-f]{8}");
+  }
+
+  @Test
+  void invalidValuesAreRefusedWithTheirName() {
+    assertThatThrownBy(() -> Config.from(Config.defaults().put("counterShards", 0)))
+        .hasMessageContaining("counterShards");
+    assertThatThrownBy(() -> Config.from(Config.defaults().put("httpPort", "eighty")))
+        .hasMessageContaining("httpPort");
+    assertThatThrownBy(() -> Config.from(Config.defaults().put("ledgerTtlDays", 3)))
+        .hasMessageContaining("ledgerTtlDays");
+  }
+}

@@ -1,0 +1,56 @@
+package io.logmeter.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logmeter.ledger.CounterKeys;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ShardSumsTest {
+
+  private static final LocalDate NOV_20 = LocalDate.of(2026, 11, 20);
+  private static final LocalDate NOV_21 = LocalDate.of(2026, 11, 21);
+
+  @Test
+  void totalIsTheSumOfItsShards() {
+    List<CounterItem> shards = List.of(new CounterItem(CounterKeys.sortKey(null, 0), 10, 1),
+        new CounterItem(CounterKeys.sortKey(null, 5), 32, 3), new CounterItem(CounterKeys.sortKey(null, 7), 0, 0));
+
+    assertThat(ShardSums.total(shards)).isEqualTo(new Usage(42, 4));
+    assertThat(ShardSums.total(List.of())).isEqualTo(Usage.ZERO);
+  }
+
+  @Test
+  void dailySumsShardsPerDay() {
+    List<CounterItem> shards = List.of(new CounterItem(CounterKeys.sortKey(NOV_20, 0), 10, 1),
+        new CounterItem(CounterKeys.sortKey(NOV_20, 11), 5, 2), new CounterItem(CounterKeys.sortKey(NOV_21, 3), 7, 1));
+
+    assertThat(ShardSums.daily(shards)).containsExactly(
+        java.util.Map.entry(NOV_20, new Usage(15, 3)), java.util.Map.entry(NOV_21, new Usage(7, 1)));
+  }
+
+  @Test
+  void everyDayFillsTheGapsWithZero() {
+    var counted = ShardSums.daily(List.of(new CounterItem(CounterKeys.sortKey(NOV_21, 0), 7, 1)));
+
+    assertThat(ShardSums.everyDay(counted, NOV_20, LocalDate.of(2026, 11, 22))).containsExactly(
+        java.util.Map.entry(NOV_20, Usage.ZERO), java.util.Map.entry(NOV_21, new Usage(7, 1)),
+        java.util.Map.entry(LocalDate.of(2026, 11, 22), Usage.ZERO));
+  }
+
+  @Test
+  void dayRangeKeysBracketEveryShardOfTheirDays() {
+    String first = CounterKeys.firstOfDay(NOV_20);
+    String last = CounterKeys.lastOfDay(NOV_21);
+
+    for (int shard : new int[] {0, 7, 99}) {
+      assertThat(CounterKeys.sortKey(NOV_20, shard)).isGreaterThan(first).isLessThan(last);
+      assertThat(CounterKeys.sortKey(NOV_21, shard)).isGreaterThan(first).isLessThan(last);
+      assertThat(CounterKeys.sortKey(null, shard)).doesNotStartWith(CounterKeys.DAY_PREFIX);
+    }
+    assertThat(CounterKeys.sortKey(LocalDate.of(2026, 11, 22), 0)).isGreaterThan(last);
+    assertThat(CounterKeys.sortKey(LocalDate.of(2026, 11, 19), 99)).isLessThan(first);
+    assertThat(CounterKeys.dayOf(CounterKeys.sortKey(NOV_21, 42))).isEqualTo(NOV_21);
+  }
+}

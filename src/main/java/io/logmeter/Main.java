@@ -41,7 +41,8 @@ public final class Main {
     if (System.getenv("LOGMETER_LOG_FORMAT") == null) {
       System.setProperty("LOGMETER_LOG_FORMAT", "json");
     }
-    Service service = Launcher.launch(new JsonObject(), System.getenv());
+    // Behind a load balancer: listen on every interface unless told otherwise.
+    Service service = Launcher.launch(new JsonObject().put("httpHost", "0.0.0.0"), System.getenv());
     Launcher.stopOnShutdown(service, () -> { });
   }
 

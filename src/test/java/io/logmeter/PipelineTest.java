@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * The pipeline end to end against the real emulators: messages in through the SQS API, usage out
@@ -89,8 +88,11 @@ class PipelineTest {
     bodies.addAll(malformed);
     java.util.Collections.shuffle(bodies, random);
 
-    sendAll(queueUrl, bodies);
+    long started = System.nanoTime();
+    stack.sendAll(queueUrl, bodies);
     awaitQueueEmpty(queueUrl, Duration.ofSeconds(60));
+    System.out.printf("%d deliveries sent and processed in %d ms%n", bodies.size(),
+        (System.nanoTime() - started) / 1_000_000);
 
     for (String account : accounts) {
       long[] want = expected.getOrDefault(account, new long[2]);
@@ -219,22 +221,19 @@ class PipelineTest {
     sum[1]++;
   }
 
-  private static void sendAll(String queueUrl, List<String> bodies) {
-    for (int from = 0; from < bodies.size(); from += 10) {
-      List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-      for (int i = from; i < Math.min(bodies.size(), from + 10); i++) {
-        entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(bodies.get(i)).build());
-      }
-      var response = stack.sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
-      assertThat(response.failed()).isEmpty();
-    }
+  static void awaitQueueEmpty(String queueUrl, Duration timeout) throws InterruptedException {
+    awaitQueueEmpty(stack, queueUrl, timeout);
   }
 
-  static void awaitQueueEmpty(String queueUrl, Duration timeout) throws InterruptedException {
-    TestStack.await(timeout, "queue " + queueUrl + " to be empty", () -> queueDepth(queueUrl) == 0);
+  static void awaitQueueEmpty(TestStack stack, String queueUrl, Duration timeout) throws InterruptedException {
+    TestStack.await(timeout, "queue " + queueUrl + " to be empty", () -> queueDepth(stack, queueUrl) == 0);
   }
 
   static long queueDepth(String queueUrl) {
+    return queueDepth(stack, queueUrl);
+  }
+
+  static long queueDepth(TestStack stack, String queueUrl) {
     Map<QueueAttributeName, String> attributes = stack.sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
         .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
@@ -243,6 +242,10 @@ class PipelineTest {
   }
 
   static List<JsonObject> records(Names names, String prefix) {
+    return records(stack, names, prefix);
+  }
+
+  static List<JsonObject> records(TestStack stack, Names names, String prefix) {
     List<JsonObject> records = new ArrayList<>();
     for (S3Object object : stack.s3.listObjectsV2Paginator(r -> r.bucket(names.bucket()).prefix(prefix)).contents()) {
       String text = stack.s3.getObjectAsBytes(r -> r.bucket(names.bucket()).key(object.key())).asUtf8String();

@@ -23,7 +23,9 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * Real emulators on free ports, and logmeter services against them, for integration tests. Each
@@ -36,6 +38,8 @@ public final class TestStack implements AutoCloseable {
 
   public final EmbeddedAws aws;
   public final SqsClient sqs;
+  /** For sending many messages quickly: batches go out concurrently. */
+  public final SqsAsyncClient sqsAsync;
   public final S3Client s3;
   public final DynamoDbClient dynamo;
   public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -45,6 +49,8 @@ public final class TestStack implements AutoCloseable {
     this.aws = aws;
     StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
     sqs = SqsClient.builder().endpointOverride(URI.create(aws.sqsEndpoint())).region(Region.US_EAST_1)
+        .credentialsProvider(credentials).build();
+    sqsAsync = SqsAsyncClient.builder().endpointOverride(URI.create(aws.sqsEndpoint())).region(Region.US_EAST_1)
         .credentialsProvider(credentials).build();
     s3 = S3Client.builder().endpointOverride(URI.create(aws.s3Endpoint())).region(Region.US_EAST_1)
         .credentialsProvider(credentials).forcePathStyle(true)
@@ -95,7 +101,7 @@ public final class TestStack implements AutoCloseable {
         .put("ledgerTable", names.ledger())
         .put("usageTable", names.usage())
         .put("batchMaxAgeMillis", 100)
-        .put("visibilityTimeoutSeconds", 10)
+        .put("visibilityTimeoutSeconds", 30)
         .put("receiveWaitSeconds", 1)
         .put("shutdownGraceSeconds", 5);
   }
@@ -126,6 +132,31 @@ public final class TestStack implements AutoCloseable {
     return new JsonObject(response.body());
   }
 
+  /** Sends the bodies in batches of ten, sixteen batches at a time; fails if any entry fails. */
+  public void sendAll(String queueUrl, List<String> bodies) {
+    sendAll(sqsAsync, queueUrl, bodies);
+  }
+
+  public static void sendAll(SqsAsyncClient sqsAsync, String queueUrl, List<String> bodies) {
+    java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(16);
+    List<java.util.concurrent.CompletableFuture<?>> sends = new ArrayList<>();
+    for (int from = 0; from < bodies.size(); from += 10) {
+      List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+      for (int i = from; i < Math.min(bodies.size(), from + 10); i++) {
+        entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(bodies.get(i)).build());
+      }
+      window.acquireUninterruptibly();
+      sends.add(sqsAsync.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries))
+          .whenComplete((response, failure) -> window.release())
+          .thenAccept(response -> {
+            if (!response.failed().isEmpty()) {
+              throw new AssertionError("send failed: " + response.failed());
+            }
+          }));
+    }
+    java.util.concurrent.CompletableFuture.allOf(sends.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+  }
+
   /** Polls {@code condition} until it holds, failing after {@code timeout}. */
   public static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -152,6 +183,7 @@ public final class TestStack implements AutoCloseable {
   public void close() throws Exception {
     stopServices();
     sqs.close();
+    sqsAsync.close();
     s3.close();
     dynamo.close();
     aws.close();

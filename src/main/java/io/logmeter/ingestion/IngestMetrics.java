@@ -31,8 +31,8 @@ final class IngestMetrics {
         .register(registry);
     duplicates = Counter.builder("logmeter.messages.duplicates")
         .description("deliveries of messages already counted (SQS redelivery, SNS duplicates)").register(registry);
-    acceptedBytes = Counter.builder("logmeter.bytes.accepted").description("billable bytes counted")
-        .baseUnit("bytes").register(registry);
+    acceptedBytes = Counter.builder("logmeter.accepted.bytes").description("billable bytes counted")
+        .register(registry);
     deleted = Counter.builder("logmeter.messages.deleted").description("deliveries acknowledged to SQS")
         .register(registry);
     released = Counter.builder("logmeter.messages.released")
@@ -56,6 +56,12 @@ final class IngestMetrics {
 
   void rejected(String reason) {
     Counter.builder("logmeter.messages.rejected").description("malformed messages archived under rejected/")
+        .tag("reason", reason).register(registry).increment();
+  }
+
+  /** A commit cancelled for a conflict or throttling; it is retried. */
+  void commitCancelled(String reason) {
+    Counter.builder("logmeter.commit.cancelled").description("transactions cancelled and retried, by reason")
         .tag("reason", reason).register(registry).increment();
   }
 

@@ -58,7 +58,8 @@ public final class IngestVerticle extends VerticleBase {
     Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !givenUp);
     QueueClient queue = new QueueClient(aws.sqs(), context, queueUrl);
     UsageLedger ledger = new UsageLedger(aws.dynamo(), context, retry, config.ledgerTable(), config.usageTable(),
-        config.counterShards(), config.ledgerTtl().toSeconds(), clock);
+        config.counterShards(), config.ledgerTtl().toSeconds(), config.maxConcurrentTransactions(), clock,
+        metrics::commitCancelled);
     flusher = new Flusher(new RawArchive(aws.s3(), context, config.bucket()), ledger, queue, cache, retry, clock,
         metrics, config.instanceId());
     batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),

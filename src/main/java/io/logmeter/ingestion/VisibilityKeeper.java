@@ -20,6 +20,7 @@ final class VisibilityKeeper {
   private final QueueClient queue;
   private final IngestMetrics metrics;
   private final int visibilitySeconds;
+  private boolean extending;
 
   VisibilityKeeper(InFlight inFlight, QueueClient queue, IngestMetrics metrics, int visibilitySeconds) {
     this.inFlight = inFlight;
@@ -33,7 +34,11 @@ final class VisibilityKeeper {
     return Math.max(1000, TimeUnit.SECONDS.toMillis(visibilitySeconds) / 6);
   }
 
+  /** Extends what is due; a round still under way is not overtaken, or it would be sent twice. */
   Future<Void> extendDue() {
+    if (extending) {
+      return Future.succeededFuture();
+    }
     long now = System.nanoTime();
     List<Delivery> due = new ArrayList<>();
     for (Delivery d : inFlight.held()) {
@@ -45,7 +50,11 @@ final class VisibilityKeeper {
       return Future.succeededFuture();
     }
     long nextExtension = now + TimeUnit.SECONDS.toNanos(visibilitySeconds) / 2;
-    return queue.changeVisibility(due, visibilitySeconds).map(failed -> {
+    extending = true;
+    return queue.changeVisibility(due, visibilitySeconds).eventually(() -> {
+      extending = false;
+      return Future.succeededFuture();
+    }).map(failed -> {
       for (Delivery d : due) {
         if (!failed.contains(d)) {
           d.extendAtNanos = nextExtension;

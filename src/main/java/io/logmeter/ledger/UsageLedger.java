@@ -3,6 +3,7 @@ package io.logmeter.ledger;
 import io.logmeter.archive.ArchivedRecord;
 import io.logmeter.message.LogRecord;
 import io.logmeter.retry.AwsErrors;
+import io.logmeter.retry.Limiter;
 import io.logmeter.retry.Retry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -61,9 +63,13 @@ public final class UsageLedger {
   private final int shards;
   private final long ttlSeconds;
   private final Clock clock;
+  private final Consumer<String> cancellations;
+  private final Limiter transactions;
 
+  /** @param cancellations told the reason of each cancellation that was not a duplicate */
   public UsageLedger(DynamoDbAsyncClient dynamo, Context context, Retry retry, String ledgerTable,
-      String usageTable, int shards, long ttlSeconds, Clock clock) {
+      String usageTable, int shards, long ttlSeconds, int maxConcurrentTransactions, Clock clock,
+      Consumer<String> cancellations) {
     if (shards < 1) {
       throw new IllegalArgumentException("counter shards must be at least 1");
     }
@@ -75,22 +81,31 @@ public final class UsageLedger {
     this.shards = shards;
     this.ttlSeconds = ttlSeconds;
     this.clock = clock;
+    this.cancellations = cancellations;
+    this.transactions = new Limiter(maxConcurrentTransactions);
   }
 
   /**
-   * Counts {@code records} exactly once. The chunks of one commit go out in parallel, each on its
-   * own shard (consecutive from a random start), so they never contend with each other.
+   * Counts {@code records} exactly once. Chunk i of a commit goes to shard (start + i) mod S from a
+   * random start: chunks on different shards go out in parallel, chunks sharing a shard one after
+   * the other, so the chunks of one commit never contend with each other.
    */
   public Future<CommitOutcome> commit(List<ArchivedRecord> records) {
     List<Chunk> chunks = ChunkPlanner.plan(records, ChunkPlanner.MAX_ACTIONS);
     int firstShard = ThreadLocalRandom.current().nextInt(shards);
     // Fixed once: a retried request must be identical to the first for its token to match.
     long expiresAt = clock.instant().getEpochSecond() + ttlSeconds;
-    List<Future<CommitOutcome>> commits = new ArrayList<>(chunks.size());
-    for (int i = 0; i < chunks.size(); i++) {
-      commits.add(commitChunk(new Attempt(chunks.get(i), (firstShard + i) % shards, expiresAt, 0), 0));
+    List<Future<CommitOutcome>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < Math.min(shards, chunks.size()); lane++) {
+      int shard = (firstShard + lane) % shards;
+      Future<CommitOutcome> sequence = Future.succeededFuture(CommitOutcome.NOTHING);
+      for (int i = lane; i < chunks.size(); i += shards) {
+        Chunk chunk = chunks.get(i);
+        sequence = sequence.compose(done -> commitChunk(new Attempt(chunk, shard, expiresAt, 0), 0).map(done::plus));
+      }
+      lanes.add(sequence);
     }
-    return Future.all(commits).map(all -> {
+    return Future.all(lanes).map(all -> {
       CommitOutcome outcome = CommitOutcome.NOTHING;
       for (int i = 0; i < all.size(); i++) {
         outcome = outcome.plus(all.resultAt(i));
@@ -110,7 +125,8 @@ public final class UsageLedger {
   }
 
   private Future<CommitOutcome> commitChunk(Attempt a, int tries) {
-    return Future.fromCompletionStage(dynamo.transactWriteItems(request(a)), context).transform(done -> {
+    return transactions.run(() -> Future.fromCompletionStage(dynamo.transactWriteItems(request(a)), context))
+        .transform(done -> {
       if (done.succeeded()) {
         return Future.succeededFuture(new CommitOutcome(a.chunk().records(), a.chunk().counters(), List.of(),
             writeUnits(done.result())));
@@ -121,6 +137,7 @@ public final class UsageLedger {
         if (!counted.isEmpty()) {
           return withoutDuplicates(a, counted, tries);
         }
+        cancellations.accept(reasonOf(cancelled.cancellationReasons()));
         return later(tries, () -> commitChunk(a.next(), tries + 1), cause);
       }
       if (cause instanceof IdempotentParameterMismatchException) {
@@ -153,6 +170,16 @@ public final class UsageLedger {
       return Future.failedFuture(cause);
     }
     return Future.future(promise -> retry.later(attempt, () -> next.get().onComplete(promise)));
+  }
+
+  /** The first reason that is not "None": TransactionConflict, ThrottlingError, … */
+  private static String reasonOf(List<CancellationReason> reasons) {
+    for (CancellationReason reason : reasons) {
+      if (reason.code() != null && !"None".equals(reason.code())) {
+        return reason.code();
+      }
+    }
+    return "Unknown";
   }
 
   /** The ids whose conditional ledger put failed: the reasons line up with the actions in order. */

@@ -6,7 +6,10 @@ import io.logmeter.retry.AwsErrors;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
@@ -19,11 +22,30 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 public final class AwsCallMetrics implements ExecutionInterceptor {
 
   private final MeterRegistry registry;
+  private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("logmeter.started");
+
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
   private final Set<String> operations = ConcurrentHashMap.newKeySet();
 
   public AwsCallMetrics(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    attributes.putAttribute(STARTED, System.nanoTime());
+  }
+
+  @Override
+  public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    latencies.computeIfAbsent(service + ":" + operation, key -> Timer.builder("logmeter.aws.latency")
+        .description("duration of successful AWS calls, retries included")
+        .tag("service", service).tag("operation", operation)
+        .publishPercentiles(0.5, 0.99)
+        .register(registry)).record(System.nanoTime() - attributes.getAttribute(STARTED), TimeUnit.NANOSECONDS);
   }
 
   @Override

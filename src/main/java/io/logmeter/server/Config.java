@@ -36,6 +36,7 @@ public record Config(
     long batchMaxBytes,
     Duration batchMaxAge,
     int maxConcurrentFlushes,
+    int maxConcurrentTransactions,
     int counterShards,
     Duration ledgerTtl,
     Duration cacheRefresh,
@@ -69,6 +70,7 @@ public record Config(
         .put("batchMaxBytes", 8L * 1024 * 1024)
         .put("batchMaxAgeMillis", 500)
         .put("maxConcurrentFlushes", 4)
+        .put("maxConcurrentTransactions", 8)
         .put("counterShards", 8)
         .put("ledgerTtlDays", 30)
         .put("cacheRefreshMillis", 1000)
@@ -106,6 +108,7 @@ public record Config(
         longValue(json, "batchMaxBytes"),
         Duration.ofMillis(longValue(json, "batchMaxAgeMillis")),
         integer(json, "maxConcurrentFlushes"),
+        integer(json, "maxConcurrentTransactions"),
         integer(json, "counterShards"),
         Duration.ofDays(longValue(json, "ledgerTtlDays")),
         Duration.ofMillis(longValue(json, "cacheRefreshMillis")),
@@ -126,6 +129,7 @@ public record Config(
     require(batchMaxMessages >= 1 && batchMaxMessages <= maxInFlightMessages,
         "batchMaxMessages must be 1..maxInFlightMessages");
     require(maxConcurrentFlushes >= 1, "maxConcurrentFlushes must be at least 1");
+    require(maxConcurrentTransactions >= 1, "maxConcurrentTransactions must be at least 1");
     require(counterShards >= 1 && counterShards <= 100, "counterShards must be 1..100");
     require(ledgerTtl.toDays() >= 15, "ledgerTtlDays must exceed the queue retention (14 days) plus redrive");
     require(cacheRefresh.toMillis() >= 10, "cacheRefreshMillis must be at least 10");

@@ -23,8 +23,10 @@ public final class Launcher {
   public static Service launch(JsonObject overrides, Map<String, String> environment) throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setJvmMetricsEnabled(true)))
+        .with(new VertxOptions()
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
+            // A blocked event loop is a bug: log where it is stuck the first time it is reported.
+            .setWarningExceptionTime(2).setWarningExceptionTimeUnit(TimeUnit.SECONDS))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .withTransport(SharedEventLoops.transport())
         .build();

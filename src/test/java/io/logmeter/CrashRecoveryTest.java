@@ -1,0 +1,147 @@
+package io.logmeter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logmeter.TestStack.Names;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Exactly once across a crash and across a stalled machine, with the service in a process of its
+ * own: killed with SIGKILL, frozen with SIGSTOP.
+ */
+class CrashRecoveryTest {
+
+  @Test
+  void killedBetweenArchiveAndCommitThenRestartedCountsEveryMessageOnce() throws Exception {
+    try (TestStack stack = TestStack.isolated()) {
+      Names names = Names.fresh();
+      int port = TestStack.freePort();
+      JsonObject config = stack.config(names, port).put("visibilityTimeoutSeconds", 10);
+      List<String> ids = new ArrayList<>();
+      Map<String, Long> expectedBytes = new HashMap<>();
+      try (ServiceProcess first = ServiceProcess.start(config)) {
+        first.awaitReady(stack);
+        String queueUrl = names.queueUrl(stack);
+        stack.aws.stopDynamoDb();
+        for (int i = 0; i < 20; i++) {
+          String account = i % 2 == 0 ? "0b5f3a1e-0000-4000-8000-000000000001" : "0b5f3a1e-0000-4000-8000-000000000002";
+          String logData = "crash test line " + i + " ✓";
+          ids.add(stack.sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(Messages.raw(account, logData)))
+              .messageId());
+          expectedBytes.merge(account, (long) logData.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+              Long::sum);
+        }
+        // The raw records are durable in S3, the commit cannot happen: now the process dies.
+        TestStack.await(Duration.ofSeconds(30), "all 20 raw records archived", () -> archivedIds(stack, names)
+            .containsAll(ids));
+        first.kill();
+      }
+      stack.aws.startDynamoDb();
+
+      stack.start(config);
+
+      for (Map.Entry<String, Long> account : expectedBytes.entrySet()) {
+        TestStack.await(Duration.ofSeconds(60), "usage of " + account.getKey(), () -> {
+          try {
+            JsonObject usage = stack.getJson(port, "/v1/accounts/" + account.getKey() + "/usage?consistent=true");
+            return usage.getLong("messages") == 10;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+        JsonObject usage = stack.getJson(port, "/v1/accounts/" + account.getKey() + "/usage?consistent=true");
+        assertThat(usage.getLong("bytes")).isEqualTo(account.getValue());
+      }
+      List<String> archived = archivedIds(stack, names);
+      for (String id : ids) {
+        assertThat(archived).as("raw copies of %s", id).filteredOn(id::equals).hasSizeGreaterThanOrEqualTo(2);
+        assertLedgerPointsAtItsRecord(stack, names, id);
+      }
+      PipelineTest.awaitQueueEmpty(stack, names.queueUrl(stack), Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void aDeliveryRedeliveredWhileItsFirstReceiverIsFrozenIsCountedOnce() throws Exception {
+    TestStack stack = TestStack.shared();
+    Names names = Names.fresh();
+    int slowPort = TestStack.freePort();
+    JsonObject slow = stack.config(names, slowPort).put("visibilityTimeoutSeconds", 10)
+        .put("batchMaxAgeMillis", 4000).put("pollers", 1);
+    String account = UUID.randomUUID().toString();
+    try (ServiceProcess first = ServiceProcess.start(slow)) {
+      first.awaitReady(stack);
+      String queueUrl = names.queueUrl(stack);
+      stack.sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(Messages.raw(account, "seen twice")));
+      TestStack.await(Duration.ofSeconds(10), "the first receive", () -> metric(stack, slowPort,
+          "logmeter_messages_received_total") == 1);
+      // Frozen mid-batch: its visibility runs out and SQS hands the message to another instance.
+      first.freeze();
+      int port = TestStack.freePort();
+      stack.start(stack.config(names, port).put("visibilityTimeoutSeconds", 10));
+      TestStack.await(Duration.ofSeconds(40), "the second receiver's commit", () -> {
+        try {
+          return stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true").getLong("messages") == 1;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+
+      first.thaw();
+      TestStack.await(Duration.ofSeconds(30), "the first receiver to find it counted", () -> metric(stack,
+          slowPort, "logmeter_messages_duplicates_total") == 1);
+
+      JsonObject usage = stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true");
+      assertThat(usage.getLong("messages")).isEqualTo(1);
+      assertThat(usage.getLong("bytes")).isEqualTo(10);
+      assertThat(metric(stack, slowPort, "logmeter_messages_accepted_total")).isZero();
+      PipelineTest.awaitQueueEmpty(stack, queueUrl, Duration.ofSeconds(30));
+    } finally {
+      stack.stopServices();
+    }
+  }
+
+  private static List<String> archivedIds(TestStack stack, Names names) {
+    List<String> ids = new ArrayList<>();
+    try {
+      for (JsonObject record : PipelineTest.records(stack, names, "raw/")) {
+        ids.add(record.getString("messageId"));
+      }
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+      return ids;
+    }
+    return ids;
+  }
+
+  /** The ledger's location must be a ranged read of exactly the record that was counted. */
+  private static void assertLedgerPointsAtItsRecord(TestStack stack, Names names, String id) {
+    Map<String, AttributeValue> item = stack.dynamo.getItem(r -> r.tableName(names.ledger())
+        .key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true)).item();
+    long offset = Long.parseLong(item.get("offset").n());
+    long length = Long.parseLong(item.get("length").n());
+    String line = stack.s3.getObjectAsBytes(r -> r.bucket(names.bucket()).key(item.get("objectKey").s())
+        .range("bytes=" + offset + "-" + (offset + length - 1))).asUtf8String();
+    assertThat(new JsonObject(line).getString("messageId")).isEqualTo(id);
+  }
+
+  private static double metric(TestStack stack, int port, String name) {
+    try {
+      for (String line : stack.get(port, "/metrics").body().split("\n")) {
+        if (line.startsWith(name + " ")) {
+          return Double.parseDouble(line.substring(name.length() + 1));
+        }
+      }
+    } catch (Exception e) {
+      return -1;
+    }
+    return 0;
+  }
+}

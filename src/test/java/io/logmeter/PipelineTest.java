@@ -156,7 +156,8 @@ class PipelineTest {
   @Test
   void twoInstancesSharingTheTablesServeEachOthersWritesWithinTheRefreshBound() throws Exception {
     Names names = Names.fresh();
-    Names other = new Names(names.queue() + "-b", names.dlq() + "-b", names.bucket(), names.ledger(), names.usage());
+    Names other = new Names(names.queue() + "-b", names.dlq() + "-b", names.bucket(), names.ledger(), names.usage(),
+        names.logs());
     int portA = TestStack.freePort();
     int portB = TestStack.freePort();
     long refreshMillis = 500;

@@ -73,10 +73,10 @@ public final class TestStack implements AutoCloseable {
     return new TestStack(EmbeddedAws.start(EmbeddedAws.Ports.free(), dir));
   }
 
-  public record Names(String queue, String dlq, String bucket, String ledger, String usage) {
+  public record Names(String queue, String dlq, String bucket, String ledger, String usage, String logs) {
     public static Names fresh() {
       String id = UUID.randomUUID().toString().substring(0, 8);
-      return new Names("q-" + id, "q-" + id + "-dlq", "b-" + id, "ledger-" + id, "usage-" + id);
+      return new Names("q-" + id, "q-" + id + "-dlq", "b-" + id, "ledger-" + id, "usage-" + id, "logs-" + id);
     }
 
     public String queueUrl(TestStack stack) {
@@ -93,6 +93,8 @@ public final class TestStack implements AutoCloseable {
         .put("awsAccessKeyId", "test")
         .put("awsSecretAccessKey", "test")
         .put("createResources", true)
+        .put("publishToQueue", true)
+        .put("authDisabled", true)
         .put("httpPort", httpPort)
         .put("apiVerticles", 2)
         .put("queueName", names.queue())
@@ -100,6 +102,7 @@ public final class TestStack implements AutoCloseable {
         .put("bucket", names.bucket())
         .put("ledgerTable", names.ledger())
         .put("usageTable", names.usage())
+        .put("logsTable", names.logs())
         .put("batchMaxAgeMillis", 100)
         .put("visibilityTimeoutSeconds", 30)
         .put("receiveWaitSeconds", 1)

@@ -1,12 +1,13 @@
 package io.logmeter.api;
 
 import io.logmeter.server.Readiness;
-import io.logmeter.usage.UsageCache;
-import io.logmeter.usage.UsageStore;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
@@ -24,25 +25,22 @@ public final class ApiVerticle extends VerticleBase {
 
   private final String host;
   private final int port;
-  private final UsageStore store;
-  private final UsageCache cache;
-  private final Readiness readiness;
-  private final PrometheusMeterRegistry registry;
+  private final ApiServices services;
 
-  public ApiVerticle(String host, int port, UsageStore store, UsageCache cache, Readiness readiness,
-      PrometheusMeterRegistry registry) {
+  public ApiVerticle(String host, int port, ApiServices services) {
     this.host = host;
     this.port = port;
-    this.store = store;
-    this.cache = cache;
-    this.readiness = readiness;
-    this.registry = registry;
+    this.services = services;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    new UsageRoutes(store, cache, context).mount(router);
+    router.route().handler(ApiVerticle::requireDecodableUri);
+    Readiness readiness = services.readiness();
+    new UsageRoutes(services.usage(), services.cache(), context).mount(router, services.keys());
+    new LogRoutes(services.logIndex(), services.ledger(), services.records(), context).mount(router, services.keys());
+    new IngestRoutes(services.publisher(), context).mount(router, services.keys());
     HealthChecks live = HealthChecks.create(vertx)
         .register("event-loop", promise -> promise.complete(Status.OK()));
     HealthChecks ready = HealthChecks.create(vertx)
@@ -51,23 +49,63 @@ public final class ApiVerticle extends VerticleBase {
             : Status.KO(new JsonObject().put("state", readiness.reason()))));
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
+        .sendFile("openapi.yaml"));
     router.errorHandler(404, ctx -> ApiError.send(ctx, 404, "not_found", "no such resource"));
     router.errorHandler(405, ctx -> ApiError.send(ctx, 405, "method_not_allowed", "method not allowed here"));
+    router.errorHandler(413, ctx -> ApiError.send(ctx, 413, "payload_too_large", "the body is larger than "
+        + IngestRoutes.MAX_BODY_BYTES + " bytes"));
+    router.errorHandler(400, this::failure);
     router.errorHandler(500, this::failure);
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-            .setMaxInitialLineLength(8192).setMaxHeaderSize(16384).setCompressionSupported(false))
+            .setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS).setCompressionSupported(false))
+        .invalidRequestHandler(ApiVerticle::invalidRequest)
         .requestHandler(router)
         .listen();
   }
 
-  /** A handler threw: an {@link ApiError} is the client's mistake, anything else is ours. */
+  static final int MAX_REQUEST_LINE = 8192;
+  static final int MAX_HEADERS = 16384;
+
+  /** A request HTTP decoding refused (too long a line or headers, bad syntax): answered in JSON too. */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414
+        : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String code = status == 414 ? "uri_too_long" : status == 431 ? "headers_too_large" : "bad_request";
+    request.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .putHeader("connection", "close")
+        .end(new JsonObject().put("error", code).put("message", "the request could not be read as HTTP")
+            .encode());
+  }
+
+  /**
+   * A path or query whose percent-escapes do not decode is the client's error: say so before
+   * routing and parameter parsing trip on it (they would fail without a cause, as a 500).
+   */
+  private static void requireDecodableUri(RoutingContext ctx) {
+    try {
+      QueryStringDecoder.decodeComponent(ctx.request().path());
+      new QueryStringDecoder(ctx.request().uri()).parameters();
+    } catch (IllegalArgumentException e) {
+      ApiError.send(ctx, 400, "bad_request", "the path or query has a malformed percent-escape");
+      return;
+    }
+    ctx.next();
+  }
+
+  /** A handler threw or failed: an {@link ApiError} is the client's mistake, anything else is ours. */
   private void failure(RoutingContext ctx) {
     if (ctx.failure() instanceof ApiError error) {
       ApiError.send(ctx, error);
       return;
     }
-    log.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+    if (ctx.statusCode() == 400) {
+      ApiError.send(ctx, 400, "bad_request", "the request is malformed");
+      return;
+    }
+    log.error("unexpected failure on {} {} (status {})", ctx.request().method(), ctx.request().path(), ctx.statusCode(), ctx.failure());
     ApiError.send(ctx, 500, "internal", "internal error");
   }
 }

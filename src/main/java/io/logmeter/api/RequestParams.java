@@ -52,6 +52,23 @@ final class RequestParams {
     throw new ApiError(400, "invalid_parameter", name + " must be true or false");
   }
 
+  /** An optional whole number within [min, max], {@code fallback} when absent. */
+  static int integer(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String value = single(ctx, name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.matches("\\d{1,9}") || Integer.parseInt(value) < min || Integer.parseInt(value) > max) {
+      throw new ApiError(400, "invalid_parameter", name + " must be a whole number from " + min + " to " + max);
+    }
+    return Integer.parseInt(value);
+  }
+
+  /** An optional text parameter, null when absent. */
+  static String text(RoutingContext ctx, String name) {
+    return single(ctx, name);
+  }
+
   private static String single(RoutingContext ctx, String name) {
     List<String> values = ctx.queryParam(name);
     if (values.size() > 1) {

@@ -40,9 +40,10 @@ final class UsageRoutes {
     this.context = context;
   }
 
-  void mount(Router router) {
-    router.get("/v1/accounts/:accountId/usage").handler(this::usage);
-    router.get("/v1/accounts/:accountId/usage/daily").handler(this::daily);
+  void mount(Router router, ApiKeys keys) {
+    router.get("/v1/accounts/:accountId/usage").handler(keys.require(ApiKeys.USAGE_READ)).handler(this::usage);
+    router.get("/v1/accounts/:accountId/usage/daily").handler(keys.require(ApiKeys.USAGE_READ))
+        .handler(this::daily);
   }
 
   private void usage(RoutingContext ctx) {

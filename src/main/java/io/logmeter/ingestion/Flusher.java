@@ -7,27 +7,32 @@ import io.logmeter.archive.RawArchive;
 import io.logmeter.ledger.CommitOutcome;
 import io.logmeter.ledger.CounterDelta;
 import io.logmeter.ledger.UsageLedger;
+import io.logmeter.logs.LogIndex;
 import io.logmeter.message.Parsed;
 import io.logmeter.retry.AwsErrors;
 import io.logmeter.retry.Retry;
 import io.logmeter.usage.UsageCache;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One flush, in the order that makes it safe: 1. archive every raw message in S3, 2. commit the
- * accepted ones exactly once, 3. delete them all from the queue. A message leaves the queue only
- * after its raw record is durable and its usage committed; a crash before that means redelivery,
- * which the ledger recognises. Steps 1 and 2 are retried while the failure is transient, holding
- * the messages (their visibility is kept extended); if the flush is given up (shutdown), its
- * messages are made visible again at once.
+ * accepted ones exactly once, 3. index them for listing, 4. delete them all from the queue. A
+ * message leaves the queue only after its raw record is durable, its usage committed and its index
+ * entry written; a crash before that means redelivery, which the ledger recognises (and the index
+ * put, being idempotent, simply repeats). Steps 1 to 3 are retried while the failure is transient,
+ * holding the messages (their visibility is kept extended); if the flush is given up (shutdown),
+ * its messages are made visible again at once.
  */
 final class Flusher {
 
@@ -35,6 +40,8 @@ final class Flusher {
 
   private final RawArchive archive;
   private final UsageLedger ledger;
+  private final LogIndex logIndex;
+  private final Context context;
   private final QueueClient queue;
   private final UsageCache cache;
   private final Retry retry;
@@ -43,10 +50,12 @@ final class Flusher {
   private final String instanceId;
   private long sequence;
 
-  Flusher(RawArchive archive, UsageLedger ledger, QueueClient queue, UsageCache cache, Retry retry, Clock clock,
-      IngestMetrics metrics, String instanceId) {
+  Flusher(RawArchive archive, UsageLedger ledger, LogIndex logIndex, QueueClient queue, UsageCache cache,
+      Retry retry, Context context, Clock clock, IngestMetrics metrics, String instanceId) {
     this.archive = archive;
     this.ledger = ledger;
+    this.logIndex = logIndex;
+    this.context = context;
     this.queue = queue;
     this.cache = cache;
     this.retry = retry;
@@ -67,6 +76,7 @@ final class Flusher {
 
     return retry.run(() -> archive.put(raw, rejected), AwsErrors::isTransient)
         .compose(archived -> commit(raw.records()))
+        .compose(outcome -> index(outcome).map(outcome))
         .compose(outcome -> {
           account(outcome, sameBatchDuplicates);
           return acknowledge(batch, 0);
@@ -114,6 +124,31 @@ final class Flusher {
         }
       }
     });
+  }
+
+  /** Index entries for the counted records and for the duplicates (whose entry a crash may have lost). */
+  private Future<Void> index(CommitOutcome outcome) {
+    List<ArchivedRecord> pending = new ArrayList<>(outcome.committed());
+    pending.addAll(outcome.duplicates());
+    if (pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Instant now = clock.instant();
+    AtomicReference<List<ArchivedRecord>> left = new AtomicReference<>(pending);
+    return retry.run(() -> Future.fromCompletionStage(logIndex.put(left.get(), now), context).compose(unprocessed -> {
+      if (unprocessed.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      left.set(unprocessed);
+      return Future.failedFuture(new UnprocessedItems(unprocessed.size()));
+    }), failure -> failure instanceof UnprocessedItems || AwsErrors.isTransient(failure));
+  }
+
+  /** DynamoDB took only part of a batch write (throttling): the rest is tried again. */
+  private static final class UnprocessedItems extends RuntimeException {
+    UnprocessedItems(int count) {
+      super(count + " index entries unprocessed", null, false, false);
+    }
   }
 
   private void account(CommitOutcome outcome, int sameBatchDuplicates) {

@@ -2,6 +2,7 @@ package io.logmeter.ingestion;
 
 import io.logmeter.archive.RawArchive;
 import io.logmeter.ledger.UsageLedger;
+import io.logmeter.logs.LogIndex;
 import io.logmeter.retry.Backoff;
 import io.logmeter.retry.Retry;
 import io.logmeter.server.AwsClients;
@@ -60,8 +61,10 @@ public final class IngestVerticle extends VerticleBase {
     UsageLedger ledger = new UsageLedger(aws.dynamo(), context, retry, config.ledgerTable(), config.usageTable(),
         config.counterShards(), config.ledgerTtl().toSeconds(), config.maxConcurrentTransactions(), clock,
         metrics::commitCancelled);
-    flusher = new Flusher(new RawArchive(aws.s3(), context, config.bucket()), ledger, queue, cache, retry, clock,
-        metrics, config.instanceId());
+    LogIndex logIndex = new LogIndex(aws.dynamo(), config.logsTable(), config.logShards(),
+        config.logsIndexTtl().toSeconds());
+    flusher = new Flusher(new RawArchive(aws.s3(), context, config.bucket()), ledger, logIndex, queue, cache, retry,
+        context, clock, metrics, config.instanceId());
     batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),
         config.batchMaxMessages(), config.batchMaxBytes(), config.batchMaxAge().toMillis(),
         config.maxConcurrentFlushes());

@@ -37,7 +37,9 @@ public final class LocalCommand implements Runnable {
         .put("dynamodbEndpoint", aws.dynamodbEndpoint())
         .put("awsAccessKeyId", "local")
         .put("awsSecretAccessKey", "local")
-        .put("createResources", true);
+        .put("createResources", true)
+        .put("publishToQueue", true)
+        .put("authDisabled", true);
   }
 
   private static String banner(Service service, EmbeddedAws aws) {

@@ -26,6 +26,13 @@ public record Config(
     String bucket,
     String ledgerTable,
     String usageTable,
+    String logsTable,
+    int logShards,
+    Duration logsIndexTtl,
+    String topicArn,
+    boolean publishToQueue,
+    String apiKeys,
+    boolean authDisabled,
     String instanceId,
     int pollers,
     int receiveWaitSeconds,
@@ -46,7 +53,7 @@ public record Config(
 
   /** Keys without a default: AWS's own endpoints and credentials are used when they are absent. */
   public static final java.util.List<String> OPTIONAL_KEYS = java.util.List.of("sqsEndpoint", "s3Endpoint",
-      "dynamodbEndpoint", "snsEndpoint", "awsAccessKeyId", "awsSecretAccessKey", "queueUrl", "instanceId");
+      "dynamodbEndpoint", "snsEndpoint", "awsAccessKeyId", "awsSecretAccessKey", "queueUrl", "instanceId", "topicArn", "apiKeys");
 
   /** Defaults: the local stack's names, and tuning explained in docs/configuration.md. */
   public static JsonObject defaults() {
@@ -61,6 +68,11 @@ public record Config(
         .put("bucket", "logmeter-raw")
         .put("ledgerTable", "logmeter-ledger")
         .put("usageTable", "logmeter-usage")
+        .put("logsTable", "logmeter-logs")
+        .put("logShards", 8)
+        .put("logsIndexTtlDays", 400)
+        .put("publishToQueue", false)
+        .put("authDisabled", false)
         .put("pollers", 8)
         .put("receiveWaitSeconds", 20)
         .put("visibilityTimeoutSeconds", 60)
@@ -98,6 +110,13 @@ public record Config(
         string(json, "bucket"),
         string(json, "ledgerTable"),
         string(json, "usageTable"),
+        string(json, "logsTable"),
+        integer(json, "logShards"),
+        Duration.ofDays(longValue(json, "logsIndexTtlDays")),
+        string(json, "topicArn"),
+        bool(json, "publishToQueue"),
+        string(json, "apiKeys"),
+        bool(json, "authDisabled"),
         instanceId(string(json, "instanceId")),
         integer(json, "pollers"),
         integer(json, "receiveWaitSeconds"),
@@ -133,8 +152,9 @@ public record Config(
     require(counterShards >= 1 && counterShards <= 100, "counterShards must be 1..100");
     require(ledgerTtl.toDays() >= 15, "ledgerTtlDays must exceed the queue retention (14 days) plus redrive");
     require(cacheRefresh.toMillis() >= 10, "cacheRefreshMillis must be at least 10");
-    require(bucket != null && queueName != null && ledgerTable != null && usageTable != null,
-        "bucket, queueName, ledgerTable and usageTable are required");
+    require(logShards >= 1 && logShards <= 100, "logShards must be 1..100");
+    require(bucket != null && queueName != null && ledgerTable != null && usageTable != null && logsTable != null,
+        "bucket, queueName, ledgerTable, usageTable and logsTable are required");
   }
 
   private static void require(boolean ok, String message) {

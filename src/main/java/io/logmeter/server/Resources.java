@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The queue, bucket and tables logmeter works with. {@link #create} makes them (local mode, tests
+ * The queue, bucket and tables (ledger, usage counters, logs index) logmeter works with. {@link #create} makes them (local mode, tests
  * and the emulators command; production provisions them with Ansible); {@link #verify} checks they
  * answer and resolves the queue URL, before the service calls itself ready.
  *
@@ -58,7 +58,13 @@ public final class Resources {
         .attributeDefinitions(string("pk"), string("sk"))
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .build());
-    return CompletableFuture.allOf(queue, bucket, ledger, usage).thenCompose(v -> queue);
+    CompletableFuture<Void> logs = createTable(aws, CreateTableRequest.builder()
+        .tableName(config.logsTable())
+        .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+        .attributeDefinitions(string("pk"), string("sk"))
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .build());
+    return CompletableFuture.allOf(queue, bucket, ledger, usage, logs).thenCompose(v -> queue);
   }
 
   /** Checks that every resource answers; returns the queue URL. */
@@ -71,7 +77,8 @@ public final class Resources {
     CompletableFuture<?> bucket = aws.s3().headBucket(b -> b.bucket(config.bucket()));
     CompletableFuture<?> ledger = aws.dynamo().describeTable(t -> t.tableName(config.ledgerTable()));
     CompletableFuture<?> usage = aws.dynamo().describeTable(t -> t.tableName(config.usageTable()));
-    return CompletableFuture.allOf(queue, bucket, ledger, usage).thenCompose(v -> queueUrl);
+    CompletableFuture<?> logs = aws.dynamo().describeTable(t -> t.tableName(config.logsTable()));
+    return CompletableFuture.allOf(queue, bucket, ledger, usage, logs).thenCompose(v -> queueUrl);
   }
 
   private static CompletableFuture<Void> createTable(AwsClients aws, CreateTableRequest request) {

@@ -1,7 +1,16 @@
 package io.logmeter.server;
 
+import io.logmeter.api.ApiKeys;
+import io.logmeter.api.ApiServices;
 import io.logmeter.api.ApiVerticle;
+import io.logmeter.archive.RawRecords;
 import io.logmeter.ingestion.IngestVerticle;
+import io.logmeter.ledger.LedgerEntries;
+import io.logmeter.logs.LogIndex;
+import io.logmeter.publish.LogPublisher;
+import io.logmeter.publish.PublishFailedException;
+import io.logmeter.publish.QueuePublisher;
+import io.logmeter.publish.SnsPublisher;
 import io.logmeter.retry.AwsErrors;
 import io.logmeter.retry.Backoff;
 import io.logmeter.usage.UsageCache;
@@ -30,6 +39,7 @@ public final class Service {
   private final AwsClients aws;
   private final Readiness readiness = new Readiness();
   private final Context home;
+  private final CompletableFuture<String> queueUrl = new CompletableFuture<>();
   private UsageCache cache;
   private String ingestDeployment;
   private volatile boolean stopping;
@@ -76,12 +86,38 @@ public final class Service {
   }
 
   private Future<Void> startApi(PrometheusMeterRegistry registry) {
+    ApiKeys keys;
+    try {
+      keys = ApiKeys.from(config.apiKeys(), config.authDisabled());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    if (keys.disabled()) {
+      log.warn("authentication is disabled: every request is served without an API key");
+    }
     UsageStore store = new UsageStore(aws.dynamo(), config.usageTable());
     cache = new UsageCache(store, home, config.cacheRefresh(), config.cacheMaxAccounts());
-    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), config.httpPort(), store, cache, readiness,
-            registry), new DeploymentOptions().setInstances(config.apiVerticles()))
+    ApiServices services = new ApiServices(store, cache,
+        new LogIndex(aws.dynamo(), config.logsTable(), config.logShards(), config.logsIndexTtl().toSeconds()),
+        new LedgerEntries(aws.dynamo(), config.ledgerTable()), new RawRecords(aws.s3(), config.bucket()),
+        publisher(), keys, readiness, registry);
+    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), config.httpPort(), services),
+            new DeploymentOptions().setInstances(config.apiVerticles()))
         .onSuccess(id -> log.info("API listening on http://{}:{}", config.httpHost(), config.httpPort()))
         .mapEmpty();
+  }
+
+  /** The ingest topic in production; the queue itself where there is no SNS (local mode). */
+  private LogPublisher publisher() {
+    if (config.topicArn() != null) {
+      return new SnsPublisher(aws.sns(), config.topicArn());
+    }
+    if (config.publishToQueue()) {
+      return payloads -> queueUrl.thenCompose(url -> new QueuePublisher(aws.sqs(), url, Clock.systemUTC())
+          .publish(payloads));
+    }
+    return payloads -> CompletableFuture.failedFuture(
+        new PublishFailedException("no ingest topic configured (LOGMETER_TOPIC_ARN)"));
   }
 
   private void startPipeline(PrometheusMeterRegistry registry, int attempt) {
@@ -92,7 +128,8 @@ public final class Service {
         ? Resources.create(aws, config).thenCompose(url -> Resources.verify(aws, config))
         : Resources.verify(aws, config);
     Future.fromCompletionStage(resources, home)
-        .compose(queueUrl -> vertx.deployVerticle(new IngestVerticle(config, aws, queueUrl, cache, registry,
+        .onSuccess(queueUrl::complete)
+        .compose(url -> vertx.deployVerticle(new IngestVerticle(config, aws, url, cache, registry,
             Clock.systemUTC())))
         .onSuccess(id -> {
           ingestDeployment = id;

@@ -1,0 +1,123 @@
+package io.logmeter.api;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Bearer API keys with scopes. Only SHA-256 hashes of the keys are configured, as
+ * {@code name:scope+scope:hex-sha256} entries separated by commas; a presented key is hashed and
+ * compared with every configured hash in constant time, so neither the match nor its position
+ * leaks through timing.
+ */
+public final class ApiKeys {
+
+  public static final String USAGE_READ = "usage:read";
+  public static final String LOGS_READ = "logs:read";
+  public static final String LOGS_WRITE = "logs:write";
+  private static final Set<String> SCOPES = Set.of(USAGE_READ, LOGS_READ, LOGS_WRITE);
+
+  private record Key(String name, Set<String> scopes, byte[] hash) {
+  }
+
+  private final List<Key> keys;
+  private final boolean disabled;
+
+  private ApiKeys(List<Key> keys, boolean disabled) {
+    this.keys = keys;
+    this.disabled = disabled;
+  }
+
+  /**
+   * @param configured the LOGMETER_API_KEYS value, or null
+   * @param disabled   authentication explicitly switched off (local mode, or an operator's choice)
+   * @throws IllegalArgumentException on a malformed entry, or when there is no key and auth is on
+   */
+  public static ApiKeys from(String configured, boolean disabled) {
+    List<Key> keys = new ArrayList<>();
+    if (configured != null) {
+      for (String entry : configured.split(",")) {
+        if (entry.isBlank()) {
+          continue;
+        }
+        // Scopes contain colons themselves: the name ends at the first colon, the hash follows the last.
+        String trimmed = entry.trim();
+        int first = trimmed.indexOf(':');
+        int last = trimmed.lastIndexOf(':');
+        String name = first < 0 ? trimmed : trimmed.substring(0, first);
+        String hash = trimmed.substring(last + 1);
+        if (first < 1 || last <= first + 1 || !hash.matches("[0-9a-fA-F]{64}")) {
+          throw new IllegalArgumentException("API key entries are name:scope+scope:sha256hex, not '" + name + ":…'");
+        }
+        Set<String> scopes = Set.of(trimmed.substring(first + 1, last).split("\\+"));
+        if (!SCOPES.containsAll(scopes)) {
+          throw new IllegalArgumentException("API key " + name + " has an unknown scope; known: " + SCOPES);
+        }
+        keys.add(new Key(name, scopes, HexFormat.of().parseHex(hash.toLowerCase(Locale.ROOT))));
+      }
+    }
+    if (keys.isEmpty() && !disabled) {
+      throw new IllegalArgumentException("no API keys configured: set LOGMETER_API_KEYS, or "
+          + "LOGMETER_AUTH_DISABLED=true to run without authentication");
+    }
+    return new ApiKeys(List.copyOf(keys), disabled);
+  }
+
+  public boolean disabled() {
+    return disabled;
+  }
+
+  /** A route handler that lets the request through only with a key that has {@code scope}. */
+  public Handler<RoutingContext> require(String scope) {
+    return ctx -> {
+      if (disabled) {
+        ctx.next();
+        return;
+      }
+      String header = ctx.request().getHeader("Authorization");
+      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() == 7) {
+        unauthorized(ctx, "a bearer API key is required");
+        return;
+      }
+      Key key = match(header.substring(7).trim());
+      if (key == null) {
+        unauthorized(ctx, "the API key is not valid");
+      } else if (!key.scopes().contains(scope)) {
+        ApiError.send(ctx, 403, "forbidden", "the API key lacks the scope " + scope);
+      } else {
+        ctx.next();
+      }
+    };
+  }
+
+  private Key match(String presented) {
+    byte[] hash = sha256(presented);
+    Key found = null;
+    for (Key key : keys) {
+      if (MessageDigest.isEqual(key.hash(), hash) && found == null) {
+        found = key;
+      }
+    }
+    return found;
+  }
+
+  public static byte[] sha256(String key) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+
+  private static void unauthorized(RoutingContext ctx, String message) {
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"logmeter\"");
+    ApiError.send(ctx, 401, "unauthorized", message);
+  }
+}

@@ -1,0 +1,116 @@
+package io.logmeter.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logmeter.message.MessageParser;
+import io.logmeter.message.Utf8;
+import io.logmeter.publish.LogPublisher;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/logs}: one {@code {"accountId","logData"}} object, or an array of up to ten, is
+ * validated and published for ingestion; {@code 202} with the message id(s). Everything the
+ * pipeline would reject is refused here with a 400, so HTTP clients learn of it at once.
+ */
+final class IngestRoutes {
+
+  /** SNS's limit for one publish (and for a whole batch). */
+  static final int MAX_BODY_BYTES = 256 * 1024;
+  static final int MAX_BATCH = 10;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger log = LoggerFactory.getLogger(IngestRoutes.class);
+
+  private final LogPublisher publisher;
+  private final Context context;
+
+  IngestRoutes(LogPublisher publisher, Context context) {
+    this.publisher = publisher;
+    this.context = context;
+  }
+
+  void mount(Router router, ApiKeys keys) {
+    // Vert.x Web runs body handlers before any other; the body is bounded, so reading it first is cheap.
+    router.post("/v1/logs")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(keys.require(ApiKeys.LOGS_WRITE))
+        .handler(this::requireJson)
+        .handler(this::ingest);
+  }
+
+  private void requireJson(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    String mediaType = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    if (!mediaType.equals("application/json")) {
+      throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
+    }
+    ctx.next();
+  }
+
+  private void ingest(RoutingContext ctx) {
+    JsonNode body;
+    try {
+      body = JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+    } catch (IOException e) {
+      throw new ApiError(400, "invalid_json", "the body is not JSON");
+    }
+    boolean batch = body != null && body.isArray();
+    List<JsonNode> items = new ArrayList<>();
+    if (batch) {
+      body.forEach(items::add);
+      if (items.isEmpty() || items.size() > MAX_BATCH) {
+        throw new ApiError(400, "invalid_batch", "a batch holds 1 to " + MAX_BATCH + " log objects");
+      }
+    } else if (body != null && body.isObject()) {
+      items.add(body);
+    } else {
+      throw new ApiError(400, "invalid_json", "the body must be a log object or an array of them");
+    }
+    List<String> payloads = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      payloads.add(payload(items.get(i), batch ? "[" + i + "]." : ""));
+    }
+    Future.fromCompletionStage(publisher.publish(payloads), context).onComplete(done -> {
+      if (done.failed()) {
+        log.warn("publish failed: {}", done.cause().toString());
+        ctx.response().putHeader("retry-after", "1");
+        ApiError.send(ctx, 503, "unavailable", "the ingest topic did not accept the logs; try again");
+        return;
+      }
+      JsonObject answer = batch ? new JsonObject().put("messageIds", new JsonArray(done.result()))
+          : new JsonObject().put("messageId", done.result().get(0));
+      ctx.response().setStatusCode(202).putHeader("content-type", "application/json").end(answer.encode());
+    });
+  }
+
+  /** The payload as the pipeline will bill it, or a 400 naming the field ({@code where}) at fault. */
+  private static String payload(JsonNode item, String where) {
+    if (!item.isObject()) {
+      throw new ApiError(400, "invalid_json", where + "must be a JSON object");
+    }
+    JsonNode account = item.get("accountId");
+    JsonNode logData = item.get("logData");
+    if (account == null || !account.isTextual() || !MessageParser.isUuid(account.textValue())) {
+      throw new ApiError(400, "invalid_account_id", where + "accountId must be a UUID");
+    }
+    if (logData == null || !logData.isTextual()) {
+      throw new ApiError(400, "invalid_log_data", where + "logData must be a string");
+    }
+    if (Utf8.encodedLength(logData.textValue()) < 0) {
+      throw new ApiError(400, "invalid_log_data", where + "logData contains an unpaired surrogate");
+    }
+    return new JsonObject().put("accountId", account.textValue().toLowerCase(Locale.ROOT))
+        .put("logData", logData.textValue()).encode();
+  }
+}

@@ -1,0 +1,123 @@
+package io.logmeter.api;
+
+import io.logmeter.archive.RawRecords;
+import io.logmeter.ledger.LedgerEntries;
+import io.logmeter.logs.IndexEntry;
+import io.logmeter.logs.LogIndex;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /v1/accounts/{accountId}/logs} (newest first, paged by cursor) and
+ * {@code …/logs/{messageId}}: retained raw records, read back with ranged GETs of the archive.
+ */
+final class LogRoutes {
+
+  static final int DEFAULT_LIMIT = 20;
+  static final int MAX_LIMIT = 100;
+  private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+  private static final Pattern SORT_KEY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#.{1,128}");
+  private static final Logger log = LoggerFactory.getLogger(LogRoutes.class);
+
+  private final LogIndex index;
+  private final LedgerEntries ledger;
+  private final RawRecords records;
+  private final Context context;
+
+  LogRoutes(LogIndex index, LedgerEntries ledger, RawRecords records, Context context) {
+    this.index = index;
+    this.ledger = ledger;
+    this.records = records;
+    this.context = context;
+  }
+
+  void mount(Router router, ApiKeys keys) {
+    router.get("/v1/accounts/:accountId/logs").handler(keys.require(ApiKeys.LOGS_READ)).handler(this::recent);
+    router.get("/v1/accounts/:accountId/logs/:messageId").handler(keys.require(ApiKeys.LOGS_READ)).handler(this::one);
+  }
+
+  private void recent(RoutingContext ctx) {
+    String account = RequestParams.accountId(ctx);
+    int limit = RequestParams.integer(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    String before = cursor(RequestParams.text(ctx, "cursor"));
+    Future.fromCompletionStage(index.recent(account, limit, before), context)
+        .compose(page -> {
+          List<Future<JsonObject>> reads = new ArrayList<>(page.entries().size());
+          for (IndexEntry entry : page.entries()) {
+            reads.add(Future.fromCompletionStage(records.read(entry.location()), context).map(JsonObject::new));
+          }
+          return Future.all(reads).map(all -> {
+            JsonArray list = new JsonArray();
+            for (int i = 0; i < all.size(); i++) {
+              list.add(all.<JsonObject>resultAt(i));
+            }
+            JsonObject body = new JsonObject().put("accountId", account).put("records", list);
+            body.put("nextCursor", page.next() == null ? null : encode(page.next()));
+            return body;
+          });
+        })
+        .onSuccess(body -> json(ctx, body))
+        .onFailure(failure -> unavailable(ctx, failure));
+  }
+
+  private void one(RoutingContext ctx) {
+    String account = RequestParams.accountId(ctx);
+    String messageId = ctx.pathParam("messageId");
+    if (!MESSAGE_ID.matcher(messageId).matches()) {
+      throw new ApiError(400, "invalid_message_id", "messageId has characters or a length no message id has");
+    }
+    Future.fromCompletionStage(ledger.find(messageId), context)
+        .compose(entry -> entry.isEmpty() || !entry.get().accountId().equals(account)
+            // Another account's record is as absent as a missing one: its existence is not told.
+            ? Future.succeededFuture((JsonObject) null)
+            : Future.fromCompletionStage(records.read(entry.get().location()), context).map(JsonObject::new))
+        .onSuccess(record -> {
+          if (record == null) {
+            ApiError.send(ctx, 404, "not_found", "no record " + messageId + " for this account");
+          } else {
+            json(ctx, record);
+          }
+        })
+        .onFailure(failure -> unavailable(ctx, failure));
+  }
+
+  private static String cursor(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      String key = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
+      if (SORT_KEY.matcher(key).matches()) {
+        return key;
+      }
+    } catch (IllegalArgumentException e) {
+      // not base64: the same answer as any other cursor this service did not hand out
+    }
+    throw new ApiError(400, "invalid_cursor", "cursor is not one this service returned");
+  }
+
+  private static String encode(String sortKey) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void unavailable(RoutingContext ctx, Throwable cause) {
+    log.warn("log read failed: {}", cause.toString());
+    ctx.response().putHeader("retry-after", "1");
+    ApiError.send(ctx, 503, "unavailable", "the archive or the index did not answer; try again");
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("content-type", "application/json").end(body.encode());
+  }
+}

@@ -1,0 +1,146 @@
+package io.logmeter.logs;
+
+import io.logmeter.archive.ArchivedRecord;
+import io.logmeter.archive.RecordLocation;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Each account's messages by event time, newest first, for {@code GET …/logs}. The partition key is
+ * {@code <accountId>#<shard>} with the shard a hash of the message id, so a heavy account's writes
+ * spread over {@code shards} partitions; a listing queries every shard and merges. The sort key is
+ * {@code <eventTime, fixed width>#<messageId>}: chronological, unique, and a page cursor.
+ *
+ * <p>Written after the commit with plain puts (1 write unit per message), for duplicates too: the
+ * put is idempotent, so an index write lost to a crash is made when the redelivery comes.
+ */
+public final class LogIndex {
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final int BATCH = 25;
+
+  private final DynamoDbAsyncClient dynamo;
+  private final String table;
+  private final int shards;
+  private final long ttlSeconds;
+
+  public LogIndex(DynamoDbAsyncClient dynamo, String table, int shards, long ttlSeconds) {
+    this.dynamo = dynamo;
+    this.table = table;
+    this.shards = shards;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  public static String partition(String accountId, int shard) {
+    return accountId + '#' + shard;
+  }
+
+  public static int shardOf(String messageId, int shards) {
+    return Math.floorMod(messageId.hashCode(), shards);
+  }
+
+  public static String sortKey(Instant eventTime, String messageId) {
+    return TIME.format(eventTime) + '#' + messageId;
+  }
+
+  /** Puts the entries; returns those DynamoDB left unprocessed, to be tried again. */
+  public CompletableFuture<List<ArchivedRecord>> put(List<ArchivedRecord> records, Instant now) {
+    long expiresAt = now.getEpochSecond() + ttlSeconds;
+    List<CompletableFuture<List<ArchivedRecord>>> batches = new ArrayList<>();
+    for (int from = 0; from < records.size(); from += BATCH) {
+      List<ArchivedRecord> batch = records.subList(from, Math.min(records.size(), from + BATCH));
+      Map<String, ArchivedRecord> byKey = new HashMap<>();
+      List<WriteRequest> writes = new ArrayList<>(batch.size());
+      for (ArchivedRecord r : batch) {
+        Map<String, AttributeValue> item = item(r, expiresAt);
+        // The same message twice in one batch (a duplicate) would be rejected: one put suffices.
+        if (byKey.putIfAbsent(item.get("pk").s() + item.get("sk").s(), r) == null) {
+          writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+      }
+      batches.add(dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))).thenApply(response -> {
+        List<ArchivedRecord> left = new ArrayList<>();
+        for (WriteRequest write : response.unprocessedItems().getOrDefault(table, List.of())) {
+          Map<String, AttributeValue> item = write.putRequest().item();
+          left.add(byKey.get(item.get("pk").s() + item.get("sk").s()));
+        }
+        return left;
+      }));
+    }
+    return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<ArchivedRecord> left = new ArrayList<>();
+      batches.forEach(b -> left.addAll(b.join()));
+      return left;
+    });
+  }
+
+  /**
+   * The account's newest {@code limit} entries strictly before {@code before} (a sort key from an
+   * earlier page, or null for the newest), and the sort key to continue from, or null at the end.
+   */
+  public CompletableFuture<Page> recent(String accountId, int limit, String before) {
+    List<CompletableFuture<QueryResponse>> queries = new ArrayList<>(shards);
+    for (int shard = 0; shard < shards; shard++) {
+      String pk = partition(accountId, shard);
+      queries.add(dynamo.query(q -> {
+        q.tableName(table).scanIndexForward(false).limit(limit + 1);
+        if (before == null) {
+          q.keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)));
+        } else {
+          q.keyConditionExpression("pk = :pk AND sk < :before").expressionAttributeValues(Map.of(
+              ":pk", AttributeValue.fromS(pk), ":before", AttributeValue.fromS(before)));
+        }
+      }));
+    }
+    return CompletableFuture.allOf(queries.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<IndexEntry> all = new ArrayList<>();
+      boolean more = false;
+      for (CompletableFuture<QueryResponse> query : queries) {
+        QueryResponse response = query.join();
+        response.items().forEach(item -> all.add(entry(item)));
+        more |= response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
+      }
+      all.sort(Comparator.comparing(IndexEntry::sortKey).reversed());
+      more |= all.size() > limit;
+      List<IndexEntry> page = all.size() > limit ? all.subList(0, limit) : all;
+      return new Page(List.copyOf(page), more && !page.isEmpty() ? page.get(page.size() - 1).sortKey() : null);
+    });
+  }
+
+  /** A page of entries, newest first, and where the next one starts (null at the end). */
+  public record Page(List<IndexEntry> entries, String next) {
+  }
+
+  private Map<String, AttributeValue> item(ArchivedRecord archived, long expiresAt) {
+    String id = archived.record().messageId();
+    return Map.of(
+        "pk", AttributeValue.fromS(partition(archived.record().accountId(), shardOf(id, shards))),
+        "sk", AttributeValue.fromS(sortKey(archived.record().eventTime(), id)),
+        "bytes", AttributeValue.fromN(Long.toString(archived.record().bytes())),
+        "objectKey", AttributeValue.fromS(archived.location().objectKey()),
+        "offset", AttributeValue.fromN(Long.toString(archived.location().offset())),
+        "length", AttributeValue.fromN(Integer.toString(archived.location().length())),
+        "expiresAt", AttributeValue.fromN(Long.toString(expiresAt)));
+  }
+
+  private static IndexEntry entry(Map<String, AttributeValue> item) {
+    String sk = item.get("sk").s();
+    int hash = sk.indexOf('#');
+    return new IndexEntry(sk.substring(hash + 1), Instant.parse(sk.substring(0, hash)),
+        Long.parseLong(item.get("bytes").n()), new RecordLocation(item.get("objectKey").s(),
+        Long.parseLong(item.get("offset").n()), Integer.parseInt(item.get("length").n())), sk);
+  }
+}

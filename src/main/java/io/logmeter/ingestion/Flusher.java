@@ -1,5 +1,6 @@
 package io.logmeter.ingestion;
 
+import io.logmeter.alerts.UsageAlerts;
 import io.logmeter.archive.ArchiveKeys;
 import io.logmeter.archive.ArchiveObject;
 import io.logmeter.archive.ArchivedRecord;
@@ -44,6 +45,7 @@ final class Flusher {
   private final Context context;
   private final QueueClient queue;
   private final UsageCache cache;
+  private final UsageAlerts alerts;
   private final Retry retry;
   private final Clock clock;
   private final IngestMetrics metrics;
@@ -51,7 +53,8 @@ final class Flusher {
   private long sequence;
 
   Flusher(RawArchive archive, UsageLedger ledger, LogIndex logIndex, QueueClient queue, UsageCache cache,
-      Retry retry, Context context, Clock clock, IngestMetrics metrics, String instanceId) {
+      UsageAlerts alerts, Retry retry, Context context, Clock clock, IngestMetrics metrics, String instanceId) {
+    this.alerts = alerts;
     this.archive = archive;
     this.ledger = ledger;
     this.logIndex = logIndex;
@@ -123,6 +126,7 @@ final class Flusher {
           cache.add(delta.accountId(), delta.bytes(), delta.messages(), sentNanos);
         }
       }
+      alerts.committed(outcome.counted());
     });
   }
 

@@ -1,5 +1,7 @@
 package io.logmeter.ingestion;
 
+import io.logmeter.alerts.AlertPublisher;
+import io.logmeter.alerts.UsageAlerts;
 import io.logmeter.archive.RawArchive;
 import io.logmeter.ledger.UsageLedger;
 import io.logmeter.logs.LogIndex;
@@ -8,11 +10,13 @@ import io.logmeter.retry.Retry;
 import io.logmeter.server.AwsClients;
 import io.logmeter.server.Config;
 import io.logmeter.usage.UsageCache;
+import io.logmeter.usage.UsageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -33,6 +37,7 @@ public final class IngestVerticle extends VerticleBase {
   private final AwsClients aws;
   private final String queueUrl;
   private final UsageCache cache;
+  private final AlertPublisher alertPublisher;
   private final MeterRegistry registry;
   private final Clock clock;
   private final List<Poller> pollers = new ArrayList<>();
@@ -42,8 +47,9 @@ public final class IngestVerticle extends VerticleBase {
   private long visibilityTimer;
   private volatile boolean givenUp;
 
-  public IngestVerticle(Config config, AwsClients aws, String queueUrl, UsageCache cache, MeterRegistry registry,
-      Clock clock) {
+  public IngestVerticle(Config config, AwsClients aws, String queueUrl, UsageCache cache,
+      AlertPublisher alertPublisher, MeterRegistry registry, Clock clock) {
+    this.alertPublisher = alertPublisher;
     this.config = config;
     this.aws = aws;
     this.queueUrl = queueUrl;
@@ -63,8 +69,10 @@ public final class IngestVerticle extends VerticleBase {
         metrics::commitCancelled);
     LogIndex logIndex = new LogIndex(aws.dynamo(), config.logsTable(), config.logShards(),
         config.logsIndexTtl().toSeconds());
-    flusher = new Flusher(new RawArchive(aws.s3(), context, config.bucket()), ledger, logIndex, queue, cache, retry,
-        context, clock, metrics, config.instanceId());
+    UsageAlerts alerts = new UsageAlerts(config.alertThresholds(), new UsageStore(aws.dynamo(), config.usageTable()),
+        aws.dynamo(), config.usageTable(), alertPublisher, context, clock, config.alertRefresh(), Duration.ofMinutes(1));
+    flusher = new Flusher(new RawArchive(aws.s3(), context, config.bucket()), ledger, logIndex, queue, cache, alerts,
+        retry, context, clock, metrics, config.instanceId());
     batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),
         config.batchMaxMessages(), config.batchMaxBytes(), config.batchMaxAge().toMillis(),
         config.maxConcurrentFlushes());

@@ -2,6 +2,7 @@ package io.logmeter.server;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -33,6 +34,10 @@ public record Config(
     boolean publishToQueue,
     String apiKeys,
     boolean authDisabled,
+    List<Long> alertThresholds,
+    String alertTopicArn,
+    String alertQueueName,
+    Duration alertRefresh,
     String instanceId,
     int pollers,
     int receiveWaitSeconds,
@@ -53,7 +58,8 @@ public record Config(
 
   /** Keys without a default: AWS's own endpoints and credentials are used when they are absent. */
   public static final java.util.List<String> OPTIONAL_KEYS = java.util.List.of("sqsEndpoint", "s3Endpoint",
-      "dynamodbEndpoint", "snsEndpoint", "awsAccessKeyId", "awsSecretAccessKey", "queueUrl", "instanceId", "topicArn", "apiKeys");
+      "dynamodbEndpoint", "snsEndpoint", "awsAccessKeyId", "awsSecretAccessKey", "queueUrl", "instanceId", "topicArn", "apiKeys",
+      "alertThresholdsBytes", "alertTopicArn");
 
   /** Defaults: the local stack's names, and tuning explained in docs/configuration.md. */
   public static JsonObject defaults() {
@@ -73,6 +79,8 @@ public record Config(
         .put("logsIndexTtlDays", 400)
         .put("publishToQueue", false)
         .put("authDisabled", false)
+        .put("alertQueueName", "logmeter-alerts")
+        .put("alertRefreshMillis", 60_000)
         .put("pollers", 8)
         .put("receiveWaitSeconds", 20)
         .put("visibilityTimeoutSeconds", 60)
@@ -117,6 +125,10 @@ public record Config(
         bool(json, "publishToQueue"),
         string(json, "apiKeys"),
         bool(json, "authDisabled"),
+        thresholds(string(json, "alertThresholdsBytes")),
+        string(json, "alertTopicArn"),
+        string(json, "alertQueueName"),
+        Duration.ofMillis(longValue(json, "alertRefreshMillis")),
         instanceId(string(json, "instanceId")),
         integer(json, "pollers"),
         integer(json, "receiveWaitSeconds"),
@@ -177,6 +189,25 @@ public record Config(
       return configured.replaceAll("[^A-Za-z0-9_.-]", "_");
     }
     return String.format("%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt());
+  }
+
+  /** Byte thresholds, comma separated: {@code 1000000000,10000000000}; none turns alerts off. */
+  private static List<Long> thresholds(String configured) {
+    if (configured == null) {
+      return List.of();
+    }
+    List<Long> thresholds = new java.util.ArrayList<>();
+    for (String value : configured.split(",")) {
+      if (!value.isBlank()) {
+        try {
+          thresholds.add(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("configuration: alertThresholdsBytes must be whole numbers, not " + value);
+        }
+      }
+    }
+    require(thresholds.stream().allMatch(t -> t > 0), "alertThresholdsBytes must be positive");
+    return List.copyOf(thresholds);
   }
 
   private static String string(JsonObject json, String key) {

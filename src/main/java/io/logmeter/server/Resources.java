@@ -44,6 +44,7 @@ public final class Resources {
                 + dlq.attributes().get(QueueAttributeName.QUEUE_ARN) + "\",\"maxReceiveCount\":\""
                 + config.maxReceiveCount() + "\"}"))))
         .thenApply(created -> created.queueUrl());
+    CompletableFuture<?> alerts = aws.sqs().createQueue(q -> q.queueName(config.alertQueueName()));
     CompletableFuture<Void> bucket = aws.s3().createBucket(b -> b.bucket(config.bucket()))
         .handle((ok, failure) -> ignoreIf(failure, "BucketAlreadyOwnedByYou", "BucketAlreadyExists"));
     CompletableFuture<Void> ledger = createTable(aws, CreateTableRequest.builder()
@@ -64,7 +65,7 @@ public final class Resources {
         .attributeDefinitions(string("pk"), string("sk"))
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .build());
-    return CompletableFuture.allOf(queue, bucket, ledger, usage, logs).thenCompose(v -> queue);
+    return CompletableFuture.allOf(queue, alerts, bucket, ledger, usage, logs).thenCompose(v -> queue);
   }
 
   /** Checks that every resource answers; returns the queue URL. */

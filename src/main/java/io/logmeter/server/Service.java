@@ -1,5 +1,6 @@
 package io.logmeter.server;
 
+import io.logmeter.alerts.AlertPublisher;
 import io.logmeter.api.ApiKeys;
 import io.logmeter.api.ApiServices;
 import io.logmeter.api.ApiVerticle;
@@ -86,6 +87,10 @@ public final class Service {
   }
 
   private Future<Void> startApi(PrometheusMeterRegistry registry) {
+    if (!config.alertThresholds().isEmpty() && config.alertTopicArn() == null && !config.publishToQueue()) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "usage alerts need a topic: set LOGMETER_ALERT_TOPIC_ARN, or no LOGMETER_ALERT_THRESHOLDS_BYTES"));
+    }
     ApiKeys keys;
     try {
       keys = ApiKeys.from(config.apiKeys(), config.authDisabled());
@@ -120,6 +125,20 @@ public final class Service {
         new PublishFailedException("no ingest topic configured (LOGMETER_TOPIC_ARN)"));
   }
 
+  /** Alerts go to their topic in production, to a queue of their own in local mode. */
+  private AlertPublisher alertPublisher() {
+    if (config.alertTopicArn() != null) {
+      return (id, alert) -> aws.sns().publish(p -> p.topicArn(config.alertTopicArn()).message(alert)
+          .subject("logmeter usage alert")).thenApply(r -> null);
+    }
+    if (config.publishToQueue()) {
+      return (id, alert) -> aws.sqs().getQueueUrl(q -> q.queueName(config.alertQueueName()))
+          .thenCompose(queue -> aws.sqs().sendMessage(s -> s.queueUrl(queue.queueUrl()).messageBody(alert)))
+          .thenApply(r -> null);
+    }
+    return (id, alert) -> CompletableFuture.failedFuture(new IllegalStateException("no alert topic configured"));
+  }
+
   private void startPipeline(PrometheusMeterRegistry registry, int attempt) {
     if (stopping) {
       return;
@@ -129,7 +148,7 @@ public final class Service {
         : Resources.verify(aws, config);
     Future.fromCompletionStage(resources, home)
         .onSuccess(queueUrl::complete)
-        .compose(url -> vertx.deployVerticle(new IngestVerticle(config, aws, url, cache, registry,
+        .compose(url -> vertx.deployVerticle(new IngestVerticle(config, aws, url, cache, alertPublisher(), registry,
             Clock.systemUTC())))
         .onSuccess(id -> {
           ingestDeployment = id;

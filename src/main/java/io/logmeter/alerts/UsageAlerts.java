@@ -1,0 +1,147 @@
+package io.logmeter.alerts;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.logmeter.ledger.CounterDelta;
+import io.logmeter.retry.AwsErrors;
+import io.logmeter.usage.UsageStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Warns once when an account's total crosses a configured threshold. After each commit the
+ * account's running total (read from DynamoDB at first sight and every {@code refresh}, plus this
+ * instance's commits in between) is compared with the thresholds. A crossing is claimed with a
+ * conditional put of an alert item {@code A#<threshold>} in the account's partition of the usage
+ * table: only one instance of the fleet wins it and publishes; the item then records that it was
+ * sent. A claim left unsent (its instance died between claim and publish) is taken over after
+ * {@code claimTimeout}. Only a crash after the publish and before the "sent" mark repeats an alert,
+ * with the same alert id.
+ */
+public final class UsageAlerts {
+
+  private static final Logger log = LoggerFactory.getLogger(UsageAlerts.class);
+
+  private final List<Long> thresholds;
+  private final UsageStore usage;
+  private final DynamoDbAsyncClient dynamo;
+  private final String table;
+  private final AlertPublisher publisher;
+  private final Context context;
+  private final Clock clock;
+  private final Duration claimTimeout;
+  private final Cache<String, long[]> totals;
+  private final Set<String> sent = ConcurrentHashMap.newKeySet();
+
+  public UsageAlerts(List<Long> thresholds, UsageStore usage, DynamoDbAsyncClient dynamo, String table,
+      AlertPublisher publisher, Context context, Clock clock, Duration refresh, Duration claimTimeout) {
+    this.thresholds = thresholds.stream().sorted().toList();
+    this.usage = usage;
+    this.dynamo = dynamo;
+    this.table = table;
+    this.publisher = publisher;
+    this.context = context;
+    this.clock = clock;
+    this.claimTimeout = claimTimeout;
+    this.totals = Caffeine.newBuilder().expireAfterWrite(refresh).maximumSize(100_000).build();
+  }
+
+  public boolean enabled() {
+    return !thresholds.isEmpty();
+  }
+
+  /** Called with the total-counter deltas of each commit; never fails (alerts must not stop billing). */
+  public void committed(List<CounterDelta> deltas) {
+    if (!enabled()) {
+      return;
+    }
+    for (CounterDelta delta : deltas) {
+      if (delta.isTotal()) {
+        runningTotal(delta).onSuccess(total -> check(delta.accountId(), total));
+      }
+    }
+  }
+
+  private Future<Long> runningTotal(CounterDelta delta) {
+    long[] known = totals.getIfPresent(delta.accountId());
+    if (known != null) {
+      known[0] += delta.bytes();
+      return Future.succeededFuture(known[0]);
+    }
+    // Read after the commit: the total includes it.
+    return Future.fromCompletionStage(usage.total(delta.accountId(), true), context).map(loaded -> {
+      totals.put(delta.accountId(), new long[] {loaded.bytes()});
+      return loaded.bytes();
+    }).onFailure(failure -> log.warn("alert check of {} skipped: {}", delta.accountId(), AwsErrors.code(failure)));
+  }
+
+  private void check(String accountId, long total) {
+    for (long threshold : thresholds) {
+      if (total >= threshold && !sent.contains(accountId + '/' + threshold)) {
+        claim(accountId, threshold, total);
+      }
+    }
+  }
+
+  private void claim(String accountId, long threshold, long total) {
+    long now = clock.millis();
+    Map<String, AttributeValue> key = key(accountId, threshold);
+    Future.fromCompletionStage(dynamo.updateItem(u -> u.tableName(table).key(key)
+        .updateExpression("SET #state = :pending, claimedAt = :now, #total = :total")
+        .conditionExpression("attribute_not_exists(#state) OR (#state = :pending AND claimedAt < :stale)")
+        .expressionAttributeNames(Map.of("#state", "alertState", "#total", "alertTotal"))
+        .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS("pending"),
+            ":now", AttributeValue.fromN(Long.toString(now)),
+            ":total", AttributeValue.fromN(Long.toString(total)),
+            ":stale", AttributeValue.fromN(Long.toString(now - claimTimeout.toMillis()))))), context)
+        .compose(claimed -> publish(accountId, threshold, total, key))
+        .onFailure(failure -> {
+          if (AwsErrors.unwrap(failure) instanceof ConditionalCheckFailedException) {
+            // Sent already, or claimed by an instance that is sending it now.
+            sent.add(accountId + '/' + threshold);
+          } else {
+            log.warn("alert for {} at {} bytes not sent yet: {}", accountId, threshold, AwsErrors.code(failure));
+          }
+        });
+  }
+
+  private Future<Void> publish(String accountId, long threshold, long total, Map<String, AttributeValue> key) {
+    String alertId = "usage-" + accountId + "-" + threshold;
+    String alert = new JsonObject()
+        .put("alertId", alertId)
+        .put("type", "usage.threshold.crossed")
+        .put("accountId", accountId)
+        .put("thresholdBytes", threshold)
+        .put("totalBytes", total)
+        .put("time", clock.instant().toString())
+        .encode();
+    return Future.fromCompletionStage(publisher.publish(alertId, alert), context)
+        .compose(published -> Future.fromCompletionStage(dynamo.updateItem(u -> u.tableName(table).key(key)
+            .updateExpression("SET #state = :sent, sentAt = :now")
+            .expressionAttributeNames(Map.of("#state", "alertState"))
+            .expressionAttributeValues(Map.of(":sent", AttributeValue.fromS("sent"),
+                ":now", AttributeValue.fromN(Long.toString(clock.millis()))))), context))
+        .<Void>mapEmpty()
+        .onSuccess(done -> {
+          sent.add(accountId + '/' + threshold);
+          log.info("usage alert: {} crossed {} bytes ({} bytes)", accountId, threshold, total);
+        });
+  }
+
+  /** In the account's partition of the usage table, beside its counters; sums never read it. */
+  private static Map<String, AttributeValue> key(String accountId, long threshold) {
+    return Map.of("pk", AttributeValue.fromS(accountId), "sk", AttributeValue.fromS("A#" + threshold));
+  }
+}

@@ -139,12 +139,13 @@ final class Flusher {
     }
     Instant now = clock.instant();
     AtomicReference<List<ArchivedRecord>> left = new AtomicReference<>(pending);
-    return retry.run(() -> Future.fromCompletionStage(logIndex.put(left.get(), now), context).compose(unprocessed -> {
-      if (unprocessed.isEmpty()) {
+    return retry.run(() -> Future.fromCompletionStage(logIndex.put(left.get(), now), context).compose(result -> {
+      metrics.writeUnits.increment(result.writeUnits());
+      if (result.unprocessed().isEmpty()) {
         return Future.succeededFuture();
       }
-      left.set(unprocessed);
-      return Future.failedFuture(new UnprocessedItems(unprocessed.size()));
+      left.set(result.unprocessed());
+      return Future.failedFuture(new UnprocessedItems(result.unprocessed().size()));
     }), failure -> failure instanceof UnprocessedItems || AwsErrors.isTransient(failure));
   }
 

@@ -42,7 +42,7 @@ final class IngestMetrics {
     flushFailures = Counter.builder("logmeter.flush.failures").description("flushes given up and released")
         .register(registry);
     writeUnits = Counter.builder("logmeter.dynamodb.write.units")
-        .description("write capacity consumed by ledger commits").register(registry);
+        .description("write capacity consumed by ledger commits and log index puts").register(registry);
     flushSize = DistributionSummary.builder("logmeter.flush.size").description("deliveries per flush")
         .register(registry);
     commitLatency = Timer.builder("logmeter.commit.latency").description("archive, commit and acknowledge of a flush")

@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -56,10 +58,14 @@ public final class LogIndex {
     return TIME.format(eventTime) + '#' + messageId;
   }
 
-  /** Puts the entries; returns those DynamoDB left unprocessed, to be tried again. */
-  public CompletableFuture<List<ArchivedRecord>> put(List<ArchivedRecord> records, Instant now) {
+  /** What a put did: the entries DynamoDB left unprocessed (to be tried again), and the write units used. */
+  public record PutResult(List<ArchivedRecord> unprocessed, double writeUnits) {
+  }
+
+  /** Puts the entries in batches of 25. */
+  public CompletableFuture<PutResult> put(List<ArchivedRecord> records, Instant now) {
     long expiresAt = now.getEpochSecond() + ttlSeconds;
-    List<CompletableFuture<List<ArchivedRecord>>> batches = new ArrayList<>();
+    List<CompletableFuture<PutResult>> batches = new ArrayList<>();
     for (int from = 0; from < records.size(); from += BATCH) {
       List<ArchivedRecord> batch = records.subList(from, Math.min(records.size(), from + BATCH));
       Map<String, ArchivedRecord> byKey = new HashMap<>();
@@ -71,19 +77,28 @@ public final class LogIndex {
           writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }
       }
-      batches.add(dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))).thenApply(response -> {
-        List<ArchivedRecord> left = new ArrayList<>();
-        for (WriteRequest write : response.unprocessedItems().getOrDefault(table, List.of())) {
-          Map<String, AttributeValue> item = write.putRequest().item();
-          left.add(byKey.get(item.get("pk").s() + item.get("sk").s()));
-        }
-        return left;
-      }));
+      batches.add(dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))
+          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).thenApply(response -> {
+            List<ArchivedRecord> left = new ArrayList<>();
+            for (WriteRequest write : response.unprocessedItems().getOrDefault(table, List.of())) {
+              Map<String, AttributeValue> item = write.putRequest().item();
+              left.add(byKey.get(item.get("pk").s() + item.get("sk").s()));
+            }
+            double units = 0;
+            for (ConsumedCapacity c : response.consumedCapacity()) {
+              units += c.capacityUnits() == null ? 0 : c.capacityUnits();
+            }
+            return new PutResult(left, units);
+          }));
     }
     return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> {
       List<ArchivedRecord> left = new ArrayList<>();
-      batches.forEach(b -> left.addAll(b.join()));
-      return left;
+      double units = 0;
+      for (CompletableFuture<PutResult> batch : batches) {
+        left.addAll(batch.join().unprocessed());
+        units += batch.join().writeUnits();
+      }
+      return new PutResult(left, units);
     });
   }
 

@@ -1,0 +1,142 @@
+package io.logmeter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logmeter.TestStack.Names;
+import io.logmeter.server.Service;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The instance role's policy (ansible/files/logmeter-iam-policy.json) grants exactly the AWS
+ * actions the service's calls need: observed by running every path of the service against the
+ * emulators and recording each operation its SDK clients sent.
+ */
+class IamPolicyTest {
+
+  /** The IAM actions each SDK operation needs. An operation missing here fails the test. */
+  private static final Map<String, Set<String>> ACTIONS = Map.ofEntries(
+      Map.entry("Sqs:ReceiveMessage", Set.of("sqs:ReceiveMessage")),
+      Map.entry("Sqs:DeleteMessageBatch", Set.of("sqs:DeleteMessage")),
+      Map.entry("Sqs:ChangeMessageVisibilityBatch", Set.of("sqs:ChangeMessageVisibility")),
+      Map.entry("Sqs:GetQueueUrl", Set.of("sqs:GetQueueUrl")),
+      Map.entry("Sqs:GetQueueAttributes", Set.of("sqs:GetQueueAttributes")),
+      Map.entry("S3:PutObject", Set.of("s3:PutObject")),
+      Map.entry("S3:GetObject", Set.of("s3:GetObject")),
+      Map.entry("S3:HeadBucket", Set.of("s3:ListBucket")),
+      Map.entry("DynamoDb:TransactWriteItems", Set.of("dynamodb:PutItem", "dynamodb:UpdateItem")),
+      Map.entry("DynamoDb:BatchWriteItem", Set.of("dynamodb:BatchWriteItem")),
+      Map.entry("DynamoDb:UpdateItem", Set.of("dynamodb:UpdateItem")),
+      Map.entry("DynamoDb:GetItem", Set.of("dynamodb:GetItem")),
+      Map.entry("DynamoDb:Query", Set.of("dynamodb:Query")),
+      Map.entry("DynamoDb:DescribeTable", Set.of("dynamodb:DescribeTable")),
+      Map.entry("Sns:Publish", Set.of("sns:Publish")),
+      Map.entry("Sns:PublishBatch", Set.of("sns:Publish")));
+
+  /** Local mode sends to queues where production publishes to SNS: not in the production role. */
+  private static final Set<String> LOCAL_ONLY = Set.of("Sqs:SendMessage", "Sqs:SendMessageBatch");
+
+  /** Calls a short run does not make: SNS (production only) and visibility changes (slow flushes, shutdown). */
+  private static final Set<String> NOT_EXERCISED_HERE = Set.of("Sns:Publish", "Sns:PublishBatch",
+      "Sqs:ChangeMessageVisibilityBatch");
+
+  /** Granted for the host, not for the service's calls: keys at boot, the CloudWatch agent, SSE-KMS. */
+  private static final Set<String> HOST_ACTIONS = Set.of("ssm:GetParameter", "cloudwatch:PutMetricData",
+      "logs:CreateLogStream", "logs:PutLogEvents", "kms:GenerateDataKey", "kms:Decrypt");
+
+  @AfterEach
+  void stop() throws Exception {
+    TestStack.shared().stopServices();
+  }
+
+  @Test
+  void thePolicyGrantsExactlyWhatTheCodeCalls() throws Exception {
+    TestStack stack = TestStack.shared();
+    Names names = Names.fresh();
+    stack.stop(stack.start(stack.config(names, TestStack.freePort())));
+    int port = TestStack.freePort();
+    Service service = stack.start(stack.config(names, port).put("createResources", false)
+        .put("alertThresholdsBytes", "1").put("alertRefreshMillis", 100));
+    exerciseEveryPath(stack, names, port);
+
+    Set<String> used = new TreeSet<>(service.aws().metrics().operationsUsed());
+    used.removeAll(LOCAL_ONLY);
+    used.addAll(NOT_EXERCISED_HERE);
+    Set<String> needed = new TreeSet<>();
+    for (String operation : used) {
+      assertThat(ACTIONS).as("IAM actions of %s: add them to this test and to the policy", operation)
+          .containsKey(operation);
+      needed.addAll(ACTIONS.get(operation));
+    }
+
+    JsonObject policy = new JsonObject(Files.readString(Path.of("ansible/files/logmeter-iam-policy.json")));
+    Set<String> granted = new TreeSet<>();
+    for (Object s : policy.getJsonArray("Statement")) {
+      JsonObject statement = (JsonObject) s;
+      assertThat(statement.getString("Effect")).isEqualTo("Allow");
+      Object actions = statement.getValue("Action");
+      for (Object action : actions instanceof JsonArray array ? array : new JsonArray().add(actions)) {
+        granted.add((String) action);
+        assertThat((String) action).as("wildcard action").doesNotContain("*");
+        assertResourceIsLogmeters((String) action, statement.getValue("Resource"));
+      }
+    }
+    granted.removeAll(HOST_ACTIONS);
+    assertThat(granted).isEqualTo(needed);
+  }
+
+  private static void assertResourceIsLogmeters(String action, Object resource) {
+    for (Object r : resource instanceof JsonArray array ? array : new JsonArray().add(resource)) {
+      String arn = (String) r;
+      if (action.startsWith("sqs:") || action.startsWith("s3:") || action.startsWith("dynamodb:")
+          || action.startsWith("sns:")) {
+        assertThat(arn).as("resource of %s", action).contains("logmeter");
+      }
+    }
+  }
+
+  private static void exerciseEveryPath(TestStack stack, Names names, int port) throws Exception {
+    String queueUrl = names.queueUrl(stack);
+    String account = UUID.randomUUID().toString();
+    String envelope = Messages.envelope(UUID.randomUUID().toString(), Instant.now(), account, "duplicated");
+    stack.sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(envelope));
+    stack.sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(envelope));
+    stack.sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("malformed"));
+    HttpResponse<String> posted = stack.http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/v1/logs")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(Messages.raw(account, "posted"))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    String id = new JsonObject(posted.body()).getString("messageId");
+    TestStack.await(Duration.ofSeconds(30), "both counted", () -> {
+      try {
+        return stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true").getLong("messages") == 2;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    PipelineTest.awaitQueueEmpty(stack, queueUrl, Duration.ofSeconds(30));
+    stack.getJson(port, "/v1/accounts/" + account + "/usage");
+    stack.getJson(port, "/v1/accounts/" + account + "/usage/daily?from=2026-01-01&to=2026-01-02");
+    stack.getJson(port, "/v1/accounts/" + account + "/logs");
+    TestStack.await(Duration.ofSeconds(10), "the posted record", () -> {
+      try {
+        return stack.get(port, "/v1/accounts/" + account + "/logs/" + id).statusCode() == 200;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+}

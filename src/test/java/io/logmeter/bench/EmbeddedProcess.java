@@ -1,0 +1,125 @@
+package io.logmeter.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar target/logmeter.jar …} as a separate process, measured through /proc. */
+final class EmbeddedProcess implements AutoCloseable {
+
+  record Ports(int sqsPort, int s3Port, int dynamodbPort) {
+    String sqs() {
+      return "http://127.0.0.1:" + sqsPort;
+    }
+
+    String s3() {
+      return "http://127.0.0.1:" + s3Port;
+    }
+
+    String dynamodb() {
+      return "http://127.0.0.1:" + dynamodbPort;
+    }
+  }
+
+  private final Process process;
+  private final Path log;
+
+  private EmbeddedProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static EmbeddedProcess emulators(Ports ports) throws Exception {
+    EmbeddedProcess emulators = start(List.of("emulators"), Map.of(
+        "LOGMETER_EMULATOR_SQS_PORT", Integer.toString(ports.sqsPort()),
+        "LOGMETER_EMULATOR_S3_PORT", Integer.toString(ports.s3Port()),
+        "LOGMETER_EMULATOR_DYNAMODB_PORT", Integer.toString(ports.dynamodbPort())));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(emulators.log).contains("emulators ready")) {
+      if (System.nanoTime() > deadline || !emulators.process.isAlive()) {
+        throw new IllegalStateException("emulators did not start; see " + emulators.log);
+      }
+      Thread.sleep(100);
+    }
+    return emulators;
+  }
+
+  static EmbeddedProcess service(Ports ports, int apiPort) throws IOException {
+    return start(List.of("serve"), Map.ofEntries(
+        Map.entry("LOGMETER_SQS_ENDPOINT", ports.sqs()),
+        Map.entry("LOGMETER_S3_ENDPOINT", ports.s3()),
+        Map.entry("LOGMETER_DYNAMODB_ENDPOINT", ports.dynamodb()),
+        Map.entry("LOGMETER_AWS_ACCESS_KEY_ID", "bench"),
+        Map.entry("LOGMETER_AWS_SECRET_ACCESS_KEY", "bench"),
+        Map.entry("LOGMETER_AUTH_DISABLED", "true"),
+        Map.entry("LOGMETER_HTTP_HOST", "127.0.0.1"),
+        Map.entry("LOGMETER_HTTP_PORT", Integer.toString(apiPort)),
+        Map.entry("LOGMETER_LOG_FORMAT", "text")));
+  }
+
+  private static EmbeddedProcess start(List<String> command, Map<String, String> env) throws IOException {
+    Path jar = Path.of("target", "logmeter.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("build the jar first: mvn -q -DskipTests package");
+    }
+    Path log = Files.createTempFile("logmeter-bench-" + command.get(0), ".log");
+    List<String> line = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-jar", jar.toString()));
+    line.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    return new EmbeddedProcess(builder.start(), log);
+  }
+
+  void awaitReady(int port) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      if (System.nanoTime() > deadline || !process.isAlive()) {
+        throw new IllegalStateException("service did not get ready; see " + log);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** User plus system CPU time of the process, from /proc/<pid>/stat (clock ticks of 10 ms). */
+  long cpuMillis() throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+  }
+
+  /** Peak resident set size (VmHWM) in KiB. */
+  long peakRssKiB() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(40, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code emulators}: only the embedded servers, with the queue, bucket and tables created, so that
  * services, benchmarks and fault tests can run as separate processes against them. Ports come from
- * LOGMETER_EMULATOR_{SQS,S3,DYNAMODB}_PORT; LOGMETER_EMULATOR_DYNAMODB_DIR keeps DynamoDB on disk.
+ * LOGMETER_EMULATOR_{SQS,S3,DYNAMODB}_PORT; LOGMETER_EMULATOR_DYNAMODB_DIR keeps DynamoDB on disk;
+ * LOGMETER_EMULATOR_EMPTY=true creates nothing, for provisioning them another way (Ansible).
  */
 public final class EmulatorsCommand implements Runnable {
 
@@ -32,7 +33,9 @@ public final class EmulatorsCommand implements Runnable {
         // A database on disk is closed cleanly; in memory, everything simply ends with the process.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopDynamoDb(aws), "emulators-shutdown"));
       }
-      createResources(aws, env);
+      if (!Boolean.parseBoolean(env.get("LOGMETER_EMULATOR_EMPTY"))) {
+        createResources(aws, env);
+      }
       System.out.printf("emulators ready: SQS %s  S3 %s  DynamoDB %s%n", aws.sqsEndpoint(), aws.s3Endpoint(),
           aws.dynamodbEndpoint());
     } catch (Exception e) {

@@ -109,10 +109,24 @@ public final class UsageAlerts {
         .compose(claimed -> publish(accountId, threshold, total, key))
         .onFailure(failure -> {
           if (AwsErrors.unwrap(failure) instanceof ConditionalCheckFailedException) {
-            // Sent already, or claimed by an instance that is sending it now.
-            sent.add(accountId + '/' + threshold);
+            rememberIfSent(accountId, threshold, key);
           } else {
+            // The claim stays pending and is taken over (by any instance) once it is stale.
             log.warn("alert for {} at {} bytes not sent yet: {}", accountId, threshold, AwsErrors.code(failure));
+          }
+        });
+  }
+
+  /**
+   * Claimed elsewhere, or earlier: only a claim marked sent is done with. A pending one (its
+   * sender may have failed or died) is tried again at a later commit, once it is stale.
+   */
+  private void rememberIfSent(String accountId, long threshold, Map<String, AttributeValue> key) {
+    Future.fromCompletionStage(dynamo.getItem(g -> g.tableName(table).key(key).consistentRead(true)), context)
+        .onSuccess(item -> {
+          AttributeValue state = item.item().get("alertState");
+          if (state != null && "sent".equals(state.s())) {
+            sent.add(accountId + '/' + threshold);
           }
         });
   }

@@ -88,10 +88,24 @@ final class IngestRoutes {
         ApiError.send(ctx, 503, "unavailable", "the ingest topic did not accept the logs; try again");
         return;
       }
-      JsonObject answer = batch ? new JsonObject().put("messageIds", new JsonArray(done.result()))
-          : new JsonObject().put("messageId", done.result().get(0));
+      JsonObject answer = batch ? batchAnswer(done.result()) : new JsonObject().put("messageId", done.result().get(0));
       ctx.response().setStatusCode(202).putHeader("content-type", "application/json").end(answer.encode());
     });
+  }
+
+  /**
+   * The ids in order; where the topic took only part of a batch, {@code failed} lists the indexes
+   * it refused (their id is null), so that the client resends those and only those.
+   */
+  private static JsonObject batchAnswer(List<String> ids) {
+    JsonArray failed = new JsonArray();
+    for (int i = 0; i < ids.size(); i++) {
+      if (ids.get(i) == null) {
+        failed.add(i);
+      }
+    }
+    JsonObject answer = new JsonObject().put("messageIds", new JsonArray(ids));
+    return failed.isEmpty() ? answer : answer.put("failed", failed);
   }
 
   /** The payload as the pipeline will bill it, or a 400 naming the field ({@code where}) at fault. */

@@ -6,6 +6,9 @@ import java.util.concurrent.CompletableFuture;
 /** Publishes log payloads ({@code {"accountId","logData"}} JSON) for ingestion; yields their message ids. */
 public interface LogPublisher {
 
-  /** Up to 10 payloads, published together; the ids are in the payloads' order. */
+  /**
+   * Up to 10 payloads, published together. The ids are in the payloads' order, null for a payload
+   * that was not accepted (the others were: retrying them would count them twice).
+   */
   CompletableFuture<List<String>> publish(List<String> payloads);
 }

@@ -1,6 +1,6 @@
 package io.logmeter.publish;
 
-/** Some payloads of a batch were not accepted by the topic or queue; the client should try again. */
+/** No payload was accepted by the topic or queue; the client should try again. */
 public final class PublishFailedException extends RuntimeException {
 
   public PublishFailedException(String message) {

@@ -38,11 +38,12 @@ public final class QueuePublisher implements LogPublisher {
           .messageBody(SnsEnvelope.wrap(id, LOCAL_TOPIC, clock.instant(), payloads.get(i))).build());
     }
     return sqs.sendMessageBatch(s -> s.queueUrl(queueUrl).entries(entries)).thenApply(response -> {
-      if (!response.failed().isEmpty()) {
-        throw new PublishFailedException(response.failed().size() + " of " + payloads.size() + " not sent: "
-            + response.failed().get(0).code());
+      if (response.successful().isEmpty()) {
+        throw new PublishFailedException("none of " + payloads.size() + " sent: " + response.failed().get(0).code());
       }
-      return ids;
+      List<String> sent = new ArrayList<>(ids);
+      response.failed().forEach(failed -> sent.set(Integer.parseInt(failed.id()), null));
+      return sent;
     });
   }
 }

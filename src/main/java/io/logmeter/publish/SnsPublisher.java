@@ -28,15 +28,15 @@ public final class SnsPublisher implements LogPublisher {
       entries.add(PublishBatchRequestEntry.builder().id(Integer.toString(i)).message(payloads.get(i)).build());
     }
     return sns.publishBatch(p -> p.topicArn(topicArn).publishBatchRequestEntries(entries)).thenApply(response -> {
-      if (!response.failed().isEmpty()) {
-        throw new PublishFailedException(response.failed().size() + " of " + payloads.size() + " not published: "
+      if (response.successful().isEmpty()) {
+        throw new PublishFailedException("none of " + payloads.size() + " published: "
             + response.failed().get(0).code());
       }
       String[] ids = new String[payloads.size()];
       for (PublishBatchResultEntry ok : response.successful()) {
         ids[Integer.parseInt(ok.id())] = ok.messageId();
       }
-      return List.of(ids);
+      return java.util.Arrays.asList(ids);
     });
   }
 }

@@ -165,6 +165,8 @@ public record Config(
     require(ledgerTtl.toDays() >= 15, "ledgerTtlDays must exceed the queue retention (14 days) plus redrive");
     require(cacheRefresh.toMillis() >= 10, "cacheRefreshMillis must be at least 10");
     require(logShards >= 1 && logShards <= 100, "logShards must be 1..100");
+    require(!logsIndexTtl.isNegative() && logsIndexTtl.toDays() >= 1, "logsIndexTtlDays must be at least 1");
+    require(alertRefresh.toMillis() >= 10, "alertRefreshMillis must be at least 10");
     require(bucket != null && queueName != null && ledgerTable != null && usageTable != null && logsTable != null,
         "bucket, queueName, ledgerTable, usageTable and logsTable are required");
   }

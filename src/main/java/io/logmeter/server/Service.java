@@ -101,7 +101,8 @@ public final class Service {
       log.warn("authentication is disabled: every request is served without an API key");
     }
     UsageStore store = new UsageStore(aws.dynamo(), config.usageTable());
-    cache = new UsageCache(store, home, config.cacheRefresh(), config.cacheMaxAccounts());
+    cache = new UsageCache(account -> store.total(account, false), home, config.cacheRefresh(),
+        config.cacheMaxAccounts());
     ApiServices services = new ApiServices(store, cache,
         new LogIndex(aws.dynamo(), config.logsTable(), config.logShards(), config.logsIndexTtl().toSeconds()),
         new LedgerEntries(aws.dynamo(), config.ledgerTable()), new RawRecords(aws.s3(), config.bucket()),

@@ -6,6 +6,7 @@ import io.vertx.core.Context;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Per-account totals, served from memory. An entry read after {@code refresh} is reloaded from
@@ -18,13 +19,15 @@ public final class UsageCache {
 
   private final AsyncLoadingCache<UUID, CachedUsage> cache;
 
-  public UsageCache(UsageStore store, Context context, Duration refresh, long maxAccounts) {
+  /** @param totals loads an account's total, e.g. an eventually consistent {@link UsageStore#total} */
+  public UsageCache(Function<String, CompletableFuture<Usage>> totals, Context context, Duration refresh,
+      long maxAccounts) {
     this.cache = Caffeine.newBuilder()
         .maximumSize(maxAccounts)
         .refreshAfterWrite(refresh)
         .expireAfterWrite(refresh.multipliedBy(2))
         .executor(command -> context.runOnContext(v -> command.run()))
-        .buildAsync((account, executor) -> store.total(account.toString(), false)
+        .buildAsync((account, executor) -> totals.apply(account.toString())
             .thenApply(usage -> new CachedUsage(usage, System.nanoTime())));
   }
 

@@ -53,7 +53,12 @@ final class EmbeddedProcess implements AutoCloseable {
   }
 
   static EmbeddedProcess service(Ports ports, int apiPort) throws IOException {
-    return start(List.of("serve"), Map.ofEntries(
+    return service(ports, apiPort, Map.of());
+  }
+
+  /** A serve process on the emulators; {@code extra} adds or overrides LOGMETER_* variables. */
+  static EmbeddedProcess service(Ports ports, int apiPort, Map<String, String> extra) throws IOException {
+    Map<String, String> env = new java.util.HashMap<>(Map.ofEntries(
         Map.entry("LOGMETER_SQS_ENDPOINT", ports.sqs()),
         Map.entry("LOGMETER_S3_ENDPOINT", ports.s3()),
         Map.entry("LOGMETER_DYNAMODB_ENDPOINT", ports.dynamodb()),
@@ -63,6 +68,8 @@ final class EmbeddedProcess implements AutoCloseable {
         Map.entry("LOGMETER_HTTP_HOST", "127.0.0.1"),
         Map.entry("LOGMETER_HTTP_PORT", Integer.toString(apiPort)),
         Map.entry("LOGMETER_LOG_FORMAT", "text")));
+    env.putAll(extra);
+    return start(List.of("serve"), env);
   }
 
   private static EmbeddedProcess start(List<String> command, Map<String, String> env) throws IOException {

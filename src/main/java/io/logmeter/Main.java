@@ -1,5 +1,6 @@
 package io.logmeter;
 
+import io.logmeter.reconcile.ReconcileCommand;
 import io.logmeter.server.Launcher;
 import io.logmeter.server.Service;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ public final class Main {
         local       embedded SQS, S3 and DynamoDB plus the service, resources created, ready to use
         serve       production: real AWS, configuration from LOGMETER_* variables or LOGMETER_CONFIG_FILE
         emulators   only the embedded SQS, S3 and DynamoDB servers, with the resources created
+        reconcile   the raw archive recounted and compared with the usage counters (reconcile --help)
         --help      this text
 
       Configuration: docs/configuration.md. Local ports: API 8080, SQS 9324, S3 9000, DynamoDB 8000.
@@ -29,6 +31,7 @@ public final class Main {
       // Loaded by name so that serve never loads the embedded servers' classes.
       case "local" -> run("io.logmeter.local.LocalCommand");
       case "emulators" -> run("io.logmeter.local.EmulatorsCommand");
+      case "reconcile" -> System.exit(ReconcileCommand.run(java.util.Arrays.asList(args).subList(1, args.length)));
       case "--help", "-h", "help" -> System.out.print(USAGE);
       default -> {
         System.err.print("unknown command: " + args[0] + "\n\n" + USAGE);

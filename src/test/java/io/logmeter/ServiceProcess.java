@@ -63,6 +63,25 @@ public final class ServiceProcess implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** SIGTERM, as systemd or an instance refresh sends it: the service drains and exits. */
+  public void terminate() throws Exception {
+    signal("TERM");
+  }
+
+  /** Waits until the process has exited; false if it still runs after {@code timeout}. */
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Where its output goes, for a failure message. */
+  public Path log() {
+    return log;
+  }
+
   public void freeze() throws Exception {
     signal("STOP");
   }

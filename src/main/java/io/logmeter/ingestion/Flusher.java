@@ -77,7 +77,9 @@ final class Flusher {
     int sameBatchDuplicates = split(batch, raw, rejected);
     metrics.flushSize.record(batch.size());
 
-    return retry.run(() -> archive.put(raw, rejected), AwsErrors::isTransient)
+    return retry.run(() -> archive.put(raw, rejected).onFailure(failure ->
+            log.warn("archive of {} deliveries failed ({}); retrying", batch.size(), AwsErrors.code(failure))),
+        AwsErrors::isTransient)
         .compose(archived -> commit(raw.records()))
         .compose(outcome -> index(outcome).map(outcome))
         .compose(outcome -> {

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * The ingest pipeline: pollers feed a batcher, whose flushes archive, commit and acknowledge. All
  * of its state lives on this verticle's context; AWS results are brought back onto it.
  *
- * <p>Stopping drains: no more receives, what is gathered is flushed, running flushes finish. What
- * is still unfinished when the grace period ends is made visible again at once.
+ * <p>Stopping drains: no new receives, the long polls under way end (what they bring is given
+ * back at once), what is gathered is flushed, running flushes finish. What is still unfinished
+ * when the grace period ends is made visible again at once.
  */
 public final class IngestVerticle extends VerticleBase {
 
@@ -90,10 +91,13 @@ public final class IngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    pollers.forEach(Poller::stop);
+    // Long polls under way are waited for, not cancelled: SQS may have handed them messages already.
+    List<Future<Void>> receives = new ArrayList<>();
+    pollers.forEach(poller -> receives.add(poller.stop()));
     Promise<Void> graceOver = Promise.promise();
     long graceTimer = vertx.setTimer(config.shutdownGrace().toMillis(), id -> graceOver.tryComplete());
-    return Future.any(batcher.drain(), graceOver.future()).compose(first -> {
+    Future<Void> drained = Future.all(receives).compose(v -> batcher.drain());
+    return Future.any(drained, graceOver.future()).compose(first -> {
       vertx.cancelTimer(graceTimer);
       vertx.cancelTimer(visibilityTimer);
       givenUp = true;

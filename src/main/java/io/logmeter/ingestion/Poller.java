@@ -4,16 +4,15 @@ import io.logmeter.retry.AwsErrors;
 import io.logmeter.retry.Backoff;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /**
  * One long-poll loop: wait for room in flight, receive up to ten messages, hand them on, repeat.
@@ -31,8 +30,10 @@ final class Poller {
   private final IngestMetrics metrics;
   private final int waitSeconds;
   private final int visibilitySeconds;
-  private CompletableFuture<ReceiveMessageResponse> pending;
   private boolean stopped;
+  private boolean receiving;
+  /** Completes once stopped with no receive under way: nothing more can arrive from this poller. */
+  private final Promise<Void> idle = Promise.promise();
   private int failures;
 
   Poller(QueueClient queue, InFlight inFlight, Consumer<List<Delivery>> sink, Context context, Clock clock,
@@ -52,14 +53,16 @@ final class Poller {
   }
 
   /**
-   * Stops asking for more and abandons a long poll under way. A receive answered at that very
-   * moment leaves its messages invisible until their visibility timeout: delayed, never lost.
+   * Stops asking for more. A long poll under way is left to finish rather than cancelled: SQS may
+   * already have handed it messages, invisible from that moment, and cancelling would drop the
+   * response and strand them until their visibility timeout. What it brings is given back at once.
    */
-  void stop() {
+  Future<Void> stop() {
     stopped = true;
-    if (pending != null) {
-      pending.cancel(true);
+    if (!receiving) {
+      idle.tryComplete();
     }
+    return idle.future();
   }
 
   private void next() {
@@ -73,19 +76,29 @@ final class Poller {
       inFlight.settle(List.of());
       return;
     }
-    pending = queue.receive(waitSeconds, visibilitySeconds);
-    Future.fromCompletionStage(pending, context).onComplete(done -> {
-      pending = null;
+    receiving = true;
+    queue.receive(waitSeconds, visibilitySeconds).onComplete(done -> {
+      receiving = false;
       if (done.succeeded()) {
         failures = 0;
         List<Delivery> deliveries = deliveries(done.result().messages());
         inFlight.settle(deliveries);
         if (!deliveries.isEmpty()) {
           metrics.received.increment(deliveries.size());
+          if (stopped) {
+            giveBack(deliveries).onComplete(given -> idle.tryComplete());
+            return;
+          }
           sink.accept(deliveries);
+        }
+        if (stopped) {
+          idle.tryComplete();
         }
         next();
       } else {
+        if (stopped) {
+          idle.tryComplete();
+        }
         inFlight.settle(List.of());
         if (!stopped) {
           log.warn("receive failed ({}), backing off", AwsErrors.code(done.cause()));
@@ -93,6 +106,16 @@ final class Poller {
         }
       }
     });
+  }
+
+  /** Received after the stop: visible again at once, for another instance to take. */
+  private Future<?> giveBack(List<Delivery> deliveries) {
+    log.info("{} messages received while stopping: giving them back", deliveries.size());
+    metrics.released.increment(deliveries.size());
+    return queue.changeVisibility(deliveries, 0)
+        .onFailure(failure -> log.warn("could not give back {} messages ({}); they reappear after their visibility "
+            + "timeout", deliveries.size(), AwsErrors.code(failure)))
+        .onComplete(done -> inFlight.release(deliveries));
   }
 
   private List<Delivery> deliveries(List<Message> messages) {

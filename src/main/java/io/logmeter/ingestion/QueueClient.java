@@ -4,7 +4,9 @@ import io.logmeter.retry.AwsErrors;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -13,7 +15,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
-/** The SQS calls of the pipeline, in batches of ten. */
+/** The SQS calls of the pipeline, in batches of ten. Confined to the ingest verticle's context. */
 final class QueueClient {
 
   /** A stale receipt handle: the message was received again since. Real SQS reports success instead. */
@@ -22,6 +24,10 @@ final class QueueClient {
   private final SqsAsyncClient sqs;
   private final Context context;
   private final String queueUrl;
+  /** Deliveries whose release is under way: not to be extended any more. */
+  private final Set<Delivery> givingBack = new HashSet<>();
+  /** The latest extension round; a release waits for it. */
+  private Future<?> extensions = Future.succeededFuture();
 
   QueueClient(SqsAsyncClient sqs, Context context, String queueUrl) {
     this.sqs = sqs;
@@ -29,14 +35,14 @@ final class QueueClient {
     this.queueUrl = queueUrl;
   }
 
-  /** The raw SDK future, so that a poller can cancel its long poll at shutdown. */
-  CompletableFuture<ReceiveMessageResponse> receive(int waitSeconds, int visibilitySeconds) {
-    return sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+  /** One long poll for up to ten messages. */
+  Future<ReceiveMessageResponse> receive(int waitSeconds, int visibilitySeconds) {
+    return Future.fromCompletionStage(sqs.receiveMessage(r -> r.queueUrl(queueUrl)
         .maxNumberOfMessages(InFlight.RECEIVE_MAX)
         .waitTimeSeconds(waitSeconds)
         .visibilityTimeout(visibilitySeconds)
         .messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP,
-            MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+            MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)), context);
   }
 
   /** Deletes the deliveries; returns those whose delete failed and may succeed if tried again. */
@@ -52,8 +58,30 @@ final class QueueClient {
     });
   }
 
-  /** Sets the visibility of the deliveries; returns those that failed and may succeed if tried again. */
+  /**
+   * Sets the visibility of the deliveries; returns those that failed and may succeed if tried again.
+   * A timeout of 0 gives them back, and must be the last word: it waits for an extension still
+   * under way (SQS would otherwise apply that after it and hide the messages for a whole timeout
+   * again), and extensions asked for meanwhile leave the deliveries being given back alone.
+   */
   Future<List<Delivery>> changeVisibility(List<Delivery> deliveries, int seconds) {
+    if (seconds > 0) {
+      List<Delivery> kept = new ArrayList<>(deliveries.size());
+      for (Delivery d : deliveries) {
+        if (!givingBack.contains(d)) {
+          kept.add(d);
+        }
+      }
+      Future<List<Delivery>> extension = setVisibility(kept, seconds);
+      extensions = extension;
+      return extension;
+    }
+    givingBack.addAll(deliveries);
+    return extensions.<List<Delivery>>transform(previous -> setVisibility(deliveries, 0))
+        .onComplete(done -> deliveries.forEach(givingBack::remove));
+  }
+
+  private Future<List<Delivery>> setVisibility(List<Delivery> deliveries, int seconds) {
     return inBatches(deliveries, batch -> {
       List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {

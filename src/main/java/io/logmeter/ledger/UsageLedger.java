@@ -53,6 +53,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 public final class UsageLedger {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UsageLedger.class);
+
   public static final String ID = "id";
 
   private final DynamoDbAsyncClient dynamo;
@@ -169,6 +171,7 @@ public final class UsageLedger {
     if (!retry.keepTrying()) {
       return Future.failedFuture(cause);
     }
+    log.warn("commit of a chunk failed ({}); retrying", AwsErrors.code(cause));
     return Future.future(promise -> retry.later(attempt, () -> next.get().onComplete(promise)));
   }
 

@@ -39,6 +39,8 @@ public final class LocalCommand implements Runnable {
         .put("awsSecretAccessKey", "local")
         .put("createResources", true)
         .put("publishToQueue", true)
+        // A stop waits for the long polls under way: keep them short, so Ctrl-C answers quickly.
+        .put("receiveWaitSeconds", 5)
         .put("authDisabled", true);
   }
 

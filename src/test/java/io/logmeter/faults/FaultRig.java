@@ -1,0 +1,347 @@
+package io.logmeter.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logmeter.ServiceProcess;
+import io.logmeter.TestStack;
+import io.logmeter.TestStack.Names;
+import io.logmeter.reconcile.Progress;
+import io.logmeter.reconcile.ReconcileOptions;
+import io.logmeter.reconcile.Reconciliation;
+import io.logmeter.reconcile.Report;
+import io.logmeter.server.AwsCallMetrics;
+import io.logmeter.server.AwsClients;
+import io.logmeter.server.Config;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * One scenario's world: fresh queue, bucket and tables on the shared emulators, the service as a
+ * process of its own (reaching SQS through a relay that can be cut), a watch on its in-flight
+ * gauge and memory, the faults injected, and the final verdict against the ground truth.
+ */
+final class FaultRig implements AutoCloseable {
+
+  /** Rejected bodies name this account: it must never be billed. */
+  private static final String MALFORMED_ACCOUNT = "6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f";
+
+  private final String scenario;
+  private final TestStack stack;
+  private final Names names = Names.fresh();
+  private final int port = TestStack.freePort();
+  private final TcpProxy sqsProxy;
+  private final JsonObject config;
+  private final ProcessWatch watch;
+  private final List<String> faults = new ArrayList<>();
+  private final Set<Dependency> down = java.util.EnumSet.noneOf(Dependency.class);
+  private final long startedNanos = System.nanoTime();
+  private volatile ServiceProcess service;
+  private long faultsOverNanos;
+  private String queueUrl;
+  private String dlqUrl;
+
+  /** @param tuning service settings of this scenario, over the test defaults (10 s visibility) */
+  FaultRig(String scenario, TestStack stack, JsonObject tuning) throws Exception {
+    this.scenario = scenario;
+    this.stack = stack;
+    this.sqsProxy = new TcpProxy(URI.create(stack.aws.sqsEndpoint()).getPort());
+    this.config = stack.config(names, port).put("sqsEndpoint", sqsProxy.endpoint())
+        .put("visibilityTimeoutSeconds", 10).mergeIn(tuning);
+    this.watch = new ProcessWatch(port, () -> {
+      ServiceProcess current = service;
+      return current == null || !current.isAlive() ? -1 : current.pid();
+    });
+  }
+
+  JsonObject config() {
+    return config;
+  }
+
+  String queueUrl() {
+    return queueUrl;
+  }
+
+  String dlqUrl() {
+    return dlqUrl;
+  }
+
+  ProcessWatch watch() {
+    return watch;
+  }
+
+  ServiceProcess service() {
+    return service;
+  }
+
+  /** Starts the service and waits until it is ready; the first start creates the queues and tables. */
+  void startService() throws Exception {
+    ServiceProcess started = ServiceProcess.start(config);
+    service = started;
+    started.awaitReady(stack);
+    if (queueUrl == null) {
+      queueUrl = names.queueUrl(stack);
+      dlqUrl = stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl();
+    }
+  }
+
+  /** SIGKILL: no drain, no release; what it held comes back after its visibility timeout. */
+  void kill() throws Exception {
+    fault("kill -9");
+    service.kill();
+    service.close();
+    service = null;
+  }
+
+  /** SIGTERM; returns how long the process took to exit (failing if it did not within {@code limit}). */
+  Duration terminate(Duration limit) throws Exception {
+    fault("SIGTERM");
+    long sent = System.nanoTime();
+    service.terminate();
+    boolean exited = service.awaitExit(limit);
+    Duration took = Duration.ofNanos(System.nanoTime() - sent);
+    assertThat(exited).as("exited within %s after SIGTERM; log %s", limit, service.log()).isTrue();
+    service.close();
+    service = null;
+    return took;
+  }
+
+  /** A dependency the service cannot reach for a while; its data survives. */
+  enum Dependency {
+    /** Stopped; S3Proxy's blob store outlives the server. */
+    S3,
+    /** Stopped; DynamoDB Local keeps its database on disk here. */
+    DYNAMODB,
+    /** The relay is cut: ElasticMQ keeps running, so nothing is lost and publishers keep sending. */
+    SQS
+  }
+
+  void takeDown(Dependency dependency) throws Exception {
+    down.add(dependency);
+    switch (dependency) {
+      case S3 -> stack.aws.stopS3();
+      case DYNAMODB -> stack.aws.stopDynamoDb();
+      case SQS -> sqsProxy.cut();
+    }
+  }
+
+  void bringBack(Dependency dependency) throws Exception {
+    if (!down.remove(dependency)) {
+      return;
+    }
+    switch (dependency) {
+      case S3 -> stack.aws.startS3();
+      case DYNAMODB -> stack.aws.startDynamoDb();
+      case SQS -> sqsProxy.restore();
+    }
+    faultOver();
+  }
+
+  /** Takes the dependency down for {@code length}, then brings it back. */
+  void outage(Dependency dependency, Duration length) throws Exception {
+    fault(dependency + " down " + length.toSeconds() + " s");
+    takeDown(dependency);
+    try {
+      Thread.sleep(length.toMillis());
+    } finally {
+      bringBack(dependency);
+    }
+  }
+
+  void fault(String what) {
+    faults.add(what);
+  }
+
+  void faultOver() {
+    faultsOverNanos = System.nanoTime();
+  }
+
+  long visible() {
+    return attribute(queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+  }
+
+  long notVisible() {
+    return attribute(queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+  }
+
+  long deadLettered() {
+    return attribute(dlqUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
+        + attribute(dlqUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+  }
+
+  private long attribute(String url, QueueAttributeName name) {
+    return Long.parseLong(stack.sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(name)).attributes()
+        .get(name));
+  }
+
+  /** An account's billed messages, read strongly consistently; -1 while the service does not answer. */
+  long usage(String account) {
+    try {
+      return stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true").getLong("messages");
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  long usageBytes(String account) throws Exception {
+    return stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true").getLong("bytes");
+  }
+
+  /** A counter of the running service's /metrics, or -1 while it does not answer. */
+  double metric(String name) {
+    try {
+      for (String line : stack.get(port, "/metrics").body().split("\n")) {
+        if (line.startsWith(name + " ")) {
+          return Double.parseDouble(line.substring(name.length() + 1));
+        }
+      }
+      return 0;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /**
+   * The verdict, once the queue has drained: every account billed exactly its ground truth over
+   * HTTP ({@code consistent=true}); every accepted message in the raw archive and nothing else;
+   * every malformed body in {@code rejected/} and never billed; the reconciliation of the archive
+   * against the counters without drift; the DLQ holding exactly {@code deadLetters}, intact; the
+   * in-flight bound kept throughout.
+   */
+  Figures verify(Traffic traffic, Duration drainTimeout, List<String> deadLetters, String notes) throws Exception {
+    TestStack.await(drainTimeout, "queue " + queueUrl + " drained", () -> visible() + notVisible() == 0);
+    double recovery = faultsOverNanos == 0 ? 0 : (System.nanoTime() - faultsOverNanos) / 1e9;
+    double seconds = (System.nanoTime() - startedNanos) / 1e9;
+
+    List<String> wrong = new ArrayList<>();
+    for (String account : traffic.accounts()) {
+      long[] want = traffic.expected().getOrDefault(account, new long[2]);
+      JsonObject usage = stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true");
+      if (usage.getLong("bytes") != want[0] || usage.getLong("messages") != want[1]) {
+        wrong.add(account + ": billed " + usage.getLong("bytes") + " bytes / " + usage.getLong("messages")
+            + " messages, sent " + want[0] + " / " + want[1]);
+      }
+    }
+    assertThat(wrong).as("accounts billed differently from what was sent").isEmpty();
+    assertThat(stack.getJson(port, "/v1/accounts/" + MALFORMED_ACCOUNT + "/usage?consistent=true")
+        .getLong("messages")).as("malformed bodies billed").isZero();
+
+    Map<String, Integer> archived = new HashMap<>();
+    for (JsonObject record : records("raw/")) {
+      archived.merge(record.getString("messageId"), 1, Integer::sum);
+    }
+    Set<String> missing = new HashSet<>(traffic.acceptedIds());
+    missing.removeAll(archived.keySet());
+    assertThat(missing).as("accepted messages missing from the raw archive").isEmpty();
+    Set<String> unexpected = new HashSet<>(archived.keySet());
+    unexpected.removeAll(traffic.acceptedIds());
+    assertThat(unexpected).as("raw records of messages never sent").isEmpty();
+    long archivedRecords = archived.values().stream().mapToLong(Integer::longValue).sum();
+
+    Set<String> rejected = new HashSet<>();
+    for (JsonObject record : records("rejected/")) {
+      rejected.add(record.getString("body"));
+    }
+    assertThat(rejected).as("malformed bodies archived under rejected/").containsAll(traffic.malformed());
+
+    Report reconciliation = reconcile(traffic.firstDay());
+    assertThat(reconciliation.differences()).as(reconciliation.summary()).isEmpty();
+    assertThat(reconciliation.clean()).isTrue();
+    long archiveMessages = reconciliation.archive().values().stream().mapToLong(u -> u.messages()).sum();
+    assertThat(archiveMessages).as("messages recounted from the archive").isEqualTo(traffic.messages());
+
+    List<String> dead = deadLetterBodies();
+    assertThat(dead).as("dead-lettered bodies").containsExactlyInAnyOrderElementsOf(deadLetters);
+
+    long bound = config.getLong("maxInFlightMessages", Config.defaults().getLong("maxInFlightMessages"));
+    assertThat(watch.maxInFlight()).as("in-flight gauge").isLessThanOrEqualTo(bound);
+
+    Figures figures = new Figures(scenario, traffic.messages(), traffic.bytes(), traffic.deliveries(),
+        traffic.snsDuplicates(), traffic.malformed().size(), describeFaults(), seconds, recovery, archivedRecords,
+        archivedRecords - archived.size(), watch.maxInFlight(), bound, watch.maxRssBytes() / (1024 * 1024),
+        dead.size(), reconciliation.differences().size(), notes);
+    figures.report();
+    return figures;
+  }
+
+  /** The reconcile command's logic over every event day of the traffic, as a second, independent check. */
+  Report reconcile(LocalDate firstDay) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Config direct = Config.from(Config.defaults().mergeIn(stack.config(names, port)));
+      try (AwsClients aws = AwsClients.create(direct, vertx, new AwsCallMetrics(new SimpleMeterRegistry()))) {
+        return new Reconciliation(aws.s3(), aws.dynamo(), names.bucket(), names.usage())
+            .run(ReconcileOptions.of(firstDay, LocalDate.now(ZoneOffset.UTC).plusDays(1)), Progress.NONE);
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The DLQ's bodies, read and left there: each is received once, then made visible again. */
+  List<String> deadLetterBodies() {
+    List<Message> read = new ArrayList<>();
+    while (true) {
+      List<Message> messages = stack.sqs.receiveMessage(r -> r.queueUrl(dlqUrl).maxNumberOfMessages(10)
+          .visibilityTimeout(60).waitTimeSeconds(0)).messages();
+      if (messages.isEmpty()) {
+        break;
+      }
+      read.addAll(messages);
+    }
+    List<String> bodies = new ArrayList<>();
+    for (Message m : read) {
+      bodies.add(m.body());
+      stack.sqs.changeMessageVisibility(r -> r.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
+    }
+    return bodies;
+  }
+
+  private List<JsonObject> records(String prefix) {
+    List<JsonObject> records = new ArrayList<>();
+    for (S3Object object : stack.s3.listObjectsV2Paginator(r -> r.bucket(names.bucket()).prefix(prefix)).contents()) {
+      String text = stack.s3.getObjectAsBytes(r -> r.bucket(names.bucket()).key(object.key())).asUtf8String();
+      for (String line : text.split("\n")) {
+        if (!line.isEmpty()) {
+          records.add(new JsonObject(line));
+        }
+      }
+    }
+    return records;
+  }
+
+  private String describeFaults() {
+    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    faults.forEach(f -> counts.merge(f, 1, Integer::sum));
+    List<String> parts = new ArrayList<>();
+    counts.forEach((what, n) -> parts.add(n == 1 ? what : what + " ×" + n));
+    return String.join(", ", parts);
+  }
+
+  /** Leaves the emulators as it found them, also when the scenario failed half-way. */
+  @Override
+  public void close() throws Exception {
+    watch.close();
+    if (service != null) {
+      service.close();
+    }
+    for (Dependency dependency : List.copyOf(down)) {
+      bringBack(dependency);
+    }
+    sqsProxy.close();
+  }
+}

@@ -1,0 +1,274 @@
+package io.logmeter.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logmeter.Messages;
+import io.logmeter.TestStack;
+import io.logmeter.faults.FaultRig.Dependency;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The fault scenarios. Each drives load through SQS into the service running as a process of its
+ * own, injects its faults in the middle of it, and ends with {@link FaultRig#verify}. Each runs at
+ * a {@link Size}: FAST in the normal suite, LONG on demand.
+ */
+final class FaultScenarios {
+
+  /**
+   * @param messages        distinct messages of the main load (plus SNS duplicates and 1% malformed)
+   * @param load            how long the load is spread over
+   * @param outage          how long a dependency is down
+   * @param maxReceiveCount the queue's redrive setting, and so the crashes a poison message causes
+   * @param drain           how long the queue may take to drain once the faults are over
+   */
+  record Size(String label, int messages, Duration load, Duration outage, int maxReceiveCount, Duration drain) {
+    static final Size FAST = new Size("fast", 1500, Duration.ofSeconds(6), Duration.ofSeconds(3), 2,
+        Duration.ofSeconds(90));
+    static final Size LONG = new Size("long", 20_000, Duration.ofSeconds(60), Duration.ofSeconds(30), 5,
+        Duration.ofSeconds(420));
+  }
+
+  private static final String INFLIGHT = "logmeter_inflight_messages";
+
+  private final TestStack stack;
+  private final Size size;
+
+  FaultScenarios(TestStack stack, Size size) {
+    this.stack = stack;
+    this.size = size;
+  }
+
+  /**
+   * One dependency after the other unreachable under load, with a small in-flight bound: while
+   * DynamoDB is down the bound fills and the rest waits in SQS.
+   */
+  Figures dependenciesDownInTurn() throws Exception {
+    int bound = 300;
+    JsonObject tuning = new JsonObject().put("maxInFlightMessages", bound).put("batchMaxMessages", 100);
+    try (FaultRig rig = new FaultRig("S3, DynamoDB, SQS down in turn (" + size.label() + ")", stack, tuning)) {
+      rig.startService();
+      Traffic traffic = new Traffic(12, 40, size.messages(), 120);
+      Duration gap = Duration.ofMillis(400);
+      Duration load = size.outage().plus(gap).multipliedBy(Dependency.values().length).plus(gap);
+      CompletableFuture<Void> sending = traffic.sendOver(stack.sqsAsync, rig.queueUrl(), load);
+      List<String> notes = new ArrayList<>();
+      for (Dependency dependency : Dependency.values()) {
+        Thread.sleep(gap.toMillis());
+        rig.watch().openWindow();
+        rig.fault(dependency + " down " + size.outage().toSeconds() + " s");
+        rig.takeDown(dependency);
+        Thread.sleep(size.outage().toMillis());
+        long waiting = rig.visible();
+        rig.bringBack(dependency);
+        notes.add(dependency + ": in flight ≤ " + rig.watch().windowMaxInFlight() + ", left in SQS " + waiting);
+        if (dependency == Dependency.DYNAMODB) {
+          // Nothing could be committed: the bound filled and the rest stayed in the queue.
+          assertThat(rig.watch().windowMaxInFlight()).isGreaterThan(bound / 2).isLessThanOrEqualTo(bound);
+          assertThat(waiting).isPositive();
+        }
+      }
+      sending.join();
+      return rig.verify(traffic, size.drain(), List.of(), String.join("; ", notes));
+    }
+  }
+
+  /** One dependency down for {@link Size#outage} in the middle of the load. */
+  Figures outageUnderLoad(Dependency dependency) throws Exception {
+    try (FaultRig rig = new FaultRig(dependency + " down under load (" + size.label() + ")", stack,
+        new JsonObject())) {
+      rig.startService();
+      Traffic traffic = new Traffic(13 + dependency.ordinal(), 40, size.messages(), 120);
+      CompletableFuture<Void> sending = traffic.sendOver(stack.sqsAsync, rig.queueUrl(), size.load());
+      Thread.sleep(size.load().toMillis() / 6);
+      rig.watch().openWindow();
+      long before = rig.service().pid();
+      rig.outage(dependency, size.outage());
+      String notes = "in flight during the outage ≤ " + rig.watch().windowMaxInFlight() + ", RSS ≤ "
+          + rig.watch().windowMaxRssBytes() / (1024 * 1024) + " MB";
+      assertThat(rig.service().pid()).as("the same process rode it out").isEqualTo(before);
+      sending.join();
+      return rig.verify(traffic, size.drain(), List.of(), notes);
+    }
+  }
+
+  /**
+   * Malformed bodies of every kind are rejected and never billed; a message whose every delivery
+   * crashes its holder (SIGKILL each time it is held, before its flush) reaches the DLQ after
+   * {@code maxReceiveCount} receives, intact, unbilled; redriven once the cause is gone, it is billed
+   * once (at LONG size only, to keep FAST short).
+   */
+  Figures poison() throws Exception {
+    JsonObject tuning = new JsonObject().put("maxReceiveCount", size.maxReceiveCount()).put("batchMaxAgeMillis", 2000);
+    try (FaultRig rig = new FaultRig("poison (" + size.label() + ")", stack, tuning)) {
+      rig.startService();
+      Traffic traffic = new Traffic(17, 30, size.messages() / 3, 120);
+      traffic.sendOver(stack.sqsAsync, rig.queueUrl(), size.load().dividedBy(3)).join();
+      TestStack.await(size.drain(), "the load drained", () -> rig.visible() + rig.notVisible() == 0);
+
+      String account = UUID.randomUUID().toString();
+      String logData = "this message crashes whoever holds it ☠";
+      String poison = Messages.envelope(UUID.randomUUID().toString(), Instant.now(), account, logData);
+      double received = rig.metric("logmeter_messages_received_total");
+      stack.sqs.sendMessage(r -> r.queueUrl(rig.queueUrl()).messageBody(poison));
+      int crashes = 0;
+      while (true) {
+        double before = received;
+        TestStack.await(Duration.ofSeconds(40), "the poison received or dead-lettered",
+            () -> rig.metric("logmeter_messages_received_total") > before || rig.deadLettered() > 0);
+        if (rig.deadLettered() > 0) {
+          break;
+        }
+        rig.kill();
+        crashes++;
+        rig.startService();
+        received = 0;
+      }
+      assertThat(crashes).as("receives before the DLQ").isEqualTo(size.maxReceiveCount());
+      assertThat(rig.usage(account)).isZero();
+      Figures figures = rig.verify(traffic, size.drain(), List.of(poison),
+          "poison dead-lettered after " + crashes + " crashing receives");
+
+      if (size == Size.FAST) {
+        return figures;
+      }
+      // The cause fixed, the operator redrives it: billed once, reconciliation still clean.
+      Message dead = stack.sqs.receiveMessage(r -> r.queueUrl(rig.dlqUrl()).visibilityTimeout(30)).messages().get(0);
+      stack.sqs.sendMessage(r -> r.queueUrl(rig.queueUrl()).messageBody(dead.body()));
+      stack.sqs.deleteMessage(r -> r.queueUrl(rig.dlqUrl()).receiptHandle(dead.receiptHandle()));
+      TestStack.await(Duration.ofSeconds(30), "the redriven poison billed", () -> rig.usage(account) == 1);
+      assertThat(rig.usageBytes(account)).isEqualTo(logData.getBytes(StandardCharsets.UTF_8).length);
+      assertThat(rig.reconcile(traffic.firstDay()).clean()).isTrue();
+      return figures;
+    }
+  }
+
+  /**
+   * The process dies under load, at evenly spaced moments, and is started again each time:
+   * {@code kills} SIGKILLs (nothing drained, nothing released: what it held comes back after its
+   * visibility timeout), then {@code drainingStops} SIGTERMs with every dependency up (it drains and
+   * exits within 30 s), then, if asked, a SIGTERM while DynamoDB is down: it cannot finish, so when
+   * the grace period is over it makes what it holds visible again at once and exits, within the
+   * grace period plus the 10 s the launcher allows. After every SIGTERM nothing may be left
+   * invisible in the queue.
+   */
+  Figures deaths(int kills, int drainingStops, boolean stopWithDynamoDbDown) throws Exception {
+    int grace = size == Size.FAST ? 3 : 25;
+    JsonObject tuning = new JsonObject().put("shutdownGraceSeconds", grace);
+    List<String> kinds = new ArrayList<>();
+    if (kills > 0) {
+      kinds.add("kill -9");
+    }
+    if (drainingStops > 0) {
+      kinds.add("SIGTERM");
+    }
+    if (stopWithDynamoDbDown) {
+      kinds.add("SIGTERM with DynamoDB down");
+    }
+    String name = String.join(" + ", kinds) + " under load (" + size.label() + ")";
+    try (FaultRig rig = new FaultRig(name, stack, tuning)) {
+      rig.startService();
+      Traffic traffic = new Traffic(11, 40, size.messages(), 120);
+      long start = System.nanoTime();
+      CompletableFuture<Void> sending = traffic.sendOver(stack.sqsAsync, rig.queueUrl(), size.load());
+      int deaths = kills + drainingStops + (stopWithDynamoDbDown ? 1 : 0);
+      int death = 0;
+      List<String> notes = new ArrayList<>();
+      List<Long> held = new ArrayList<>();
+      long lastKill = 0;
+      for (int k = 0; k < kills; k++) {
+        sleepUntil(start + size.load().toNanos() * ++death / (deaths + 1));
+        awaitHolding(rig);
+        held.add((long) rig.metric(INFLIGHT));
+        rig.kill();
+        lastKill = System.nanoTime();
+        rig.startService();
+      }
+      if (kills > 0) {
+        notes.add("held at each kill " + held);
+        // What the killed processes held must have reappeared, or a SIGTERM's check would count it.
+        sleepUntil(lastKill + TimeUnit.SECONDS.toNanos(rig.config().getInteger("visibilityTimeoutSeconds") + 1));
+      }
+      for (int i = 0; i < drainingStops; i++) {
+        sleepUntil(start + size.load().toNanos() * ++death / (deaths + 1));
+        awaitHolding(rig);
+        notes.add(stop(rig, "draining", Duration.ofSeconds(30)));
+        rig.startService();
+      }
+      if (stopWithDynamoDbDown) {
+        sleepUntil(start + size.load().toNanos() * ++death / (deaths + 1));
+        rig.takeDown(Dependency.DYNAMODB);
+        rig.fault("DynamoDB down at SIGTERM");
+        awaitHolding(rig);
+        Thread.sleep(500);
+        notes.add(stop(rig, "DynamoDB down, grace " + grace + " s", Duration.ofSeconds(grace + 10)));
+        rig.bringBack(Dependency.DYNAMODB);
+        rig.startService();
+      }
+      rig.faultOver();
+      sending.join();
+      return rig.verify(traffic, size.drain(), List.of(), String.join("; ", notes));
+    }
+  }
+
+  private String stop(FaultRig rig, String label, Duration limit) throws Exception {
+    long held = (long) rig.metric(INFLIGHT);
+    Duration took = rig.terminate(limit);
+    long invisible = rig.notVisible();
+    assertThat(invisible).as("messages left invisible right after the exit (%s)", label).isZero();
+    return String.format("%s: held %d, exited in %.1f s, invisible after exit %d", label, held,
+        took.toMillis() / 1000.0, invisible);
+  }
+
+  /**
+   * DynamoDB down while thousands of messages wait: the pipeline holds at most its in-flight bound,
+   * the rest stays in SQS, and the process's memory stays bounded; once DynamoDB is back all of it
+   * is billed once.
+   */
+  Figures memoryWhileDynamoDbIsDown() throws Exception {
+    try (FaultRig rig = new FaultRig("memory, DynamoDB down (" + size.label() + ")", stack, new JsonObject())) {
+      rig.startService();
+      long idle = ProcessWatch.rssBytes(rig.service().pid());
+
+      Traffic traffic = new Traffic(29, 40, size.messages(), 2000);
+      rig.fault("DynamoDB down " + size.outage().toSeconds() + " s");
+      rig.takeDown(Dependency.DYNAMODB);
+      rig.watch().openWindow();
+      traffic.sendOver(stack.sqsAsync, rig.queueUrl(), Duration.ofSeconds(5)).join();
+      Thread.sleep(size.outage().toMillis());
+      long waiting = rig.visible();
+      long bound = rig.config().getLong("maxInFlightMessages", 4000L);
+      long maxInFlight = rig.watch().windowMaxInFlight();
+      long maxRss = rig.watch().windowMaxRssBytes();
+      rig.bringBack(Dependency.DYNAMODB);
+
+      assertThat(maxInFlight).isLessThanOrEqualTo(bound);
+      assertThat(waiting).as("messages left waiting in SQS").isGreaterThanOrEqualTo(traffic.deliveries() - bound);
+      // -Xmx512m: heap, plus metaspace, threads, Netty's buffers and code; not a function of the backlog.
+      assertThat(maxRss).as("RSS while DynamoDB is down").isLessThan(900L * 1024 * 1024);
+      return rig.verify(traffic, size.drain(), List.of(), String.format(
+          "RSS %d MB idle, ≤ %d MB while %d messages waited in SQS; in flight ≤ %d",
+          idle / (1024 * 1024), maxRss / (1024 * 1024), waiting, maxInFlight));
+    }
+  }
+
+  /** Until the service holds messages, so that a crash or a stop lands on work in flight. */
+  private static void awaitHolding(FaultRig rig) throws InterruptedException {
+    TestStack.await(Duration.ofSeconds(10), "messages in flight", () -> rig.metric(INFLIGHT) > 0);
+  }
+
+  private static void sleepUntil(long nanos) throws InterruptedException {
+    long wait = nanos - System.nanoTime();
+    if (wait > 0) {
+      Thread.sleep(wait / 1_000_000);
+    }
+  }
+}

@@ -139,7 +139,12 @@ public final class UsageLedger {
         if (!counted.isEmpty()) {
           return withoutDuplicates(a, counted, tries);
         }
-        cancellations.accept(reasonOf(cancelled.cancellationReasons()));
+        String reason = reasonOf(cancelled.cancellationReasons());
+        cancellations.accept(reason);
+        if ("ValidationError".equals(reason)) {
+          // The request itself is invalid: sending it again cannot succeed.
+          return Future.failedFuture(cause);
+        }
         return later(tries, () -> commitChunk(a.next(), tries + 1), cause);
       }
       if (cause instanceof IdempotentParameterMismatchException) {

@@ -17,6 +17,12 @@ import java.util.Locale;
 public final class MessageParser {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * SNS and SQS ids are 36-character UUIDs. The key must also fit DynamoDB's key limits (the
+   * ledger's 2048 bytes, the log index's 1024 with its time prefix), or its commit would fail for
+   * the whole batch: a longer one is a forgery, rejected on its own.
+   */
+  static final int MAX_MESSAGE_ID = 256;
 
   private MessageParser() {
   }
@@ -55,6 +61,9 @@ public final class MessageParser {
     String timestamp = text(envelope, "Timestamp");
     if (messageId == null || messageId.isEmpty()) {
       return rejected("invalid_envelope", "SNS envelope without a MessageId");
+    }
+    if (messageId.length() > MAX_MESSAGE_ID) {
+      return rejected("invalid_message_id", "SNS MessageId longer than " + MAX_MESSAGE_ID + " characters");
     }
     if (message == null) {
       return rejected("invalid_envelope", "SNS envelope without a string Message");

@@ -11,15 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * A forged SNS envelope whose MessageId is longer than DynamoDB allows for a key must cost nobody
- * but itself. Today it does not (docs/reliability.md, "Known bugs"): enable these with the fix.
+ * but itself: it is rejected on its own, and the messages batched with it are billed.
  */
-@Disabled("known bug: an SNS MessageId over DynamoDB's key limits stalls or dead-letters its whole batch")
 class OversizedMessageIdTest {
 
   private final TestStack stack = shared();

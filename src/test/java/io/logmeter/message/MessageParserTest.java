@@ -70,6 +70,14 @@ class MessageParserTest {
   }
 
   @Test
+  void anSnsMessageIdTooLongForAKeyIsRejected() {
+    String body = envelope("y".repeat(MessageParser.MAX_MESSAGE_ID + 1), "2026-11-20T10:00:00.000Z",
+        "{\\\"accountId\\\":\\\"" + ACCOUNT + "\\\",\\\"logData\\\":\\\"x\\\"}");
+
+    assertThat(((Parsed.Rejected) MessageParser.parse("m", body, SENT)).reason()).isEqualTo("invalid_message_id");
+  }
+
+  @Test
   void rawPayloadWithoutSentTimestampIsRejected() {
     Parsed parsed = MessageParser.parse("m", "{\"accountId\":\"" + ACCOUNT + "\",\"logData\":\"x\"}", -1);
 

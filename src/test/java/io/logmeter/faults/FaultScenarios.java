@@ -176,10 +176,18 @@ final class FaultScenarios {
     String name = String.join(" + ", kinds) + " under load (" + size.label() + ")";
     try (FaultRig rig = new FaultRig(name, stack, tuning)) {
       rig.startService();
+      int deaths = kills + drainingStops + (stopWithDynamoDbDown ? 1 : 0);
+      // After the kills the scenario waits out the visibility timeout, so that what the killed
+      // processes held is back before a SIGTERM looks at the queue. The load goes on through that
+      // wait and past the last stop, so that every stop lands on messages in flight.
+      Duration visibilityWait = kills > 0 && deaths > kills
+          ? Duration.ofSeconds(rig.config().getInteger("visibilityTimeoutSeconds") + 1) : Duration.ZERO;
+      Duration load = size.load().plus(visibilityWait).plus(visibilityWait.isZero() ? Duration.ZERO
+          : size.load().dividedBy(2));
       Traffic traffic = new Traffic(11, 40, size.messages(), 120);
       long start = System.nanoTime();
-      CompletableFuture<Void> sending = traffic.sendOver(stack.sqsAsync, rig.queueUrl(), size.load());
-      int deaths = kills + drainingStops + (stopWithDynamoDbDown ? 1 : 0);
+      CompletableFuture<Void> sending = traffic.sendOver(stack.sqsAsync, rig.queueUrl(), load);
+      long later = start + visibilityWait.toNanos();
       int death = 0;
       List<String> notes = new ArrayList<>();
       List<Long> held = new ArrayList<>();
@@ -198,13 +206,13 @@ final class FaultScenarios {
         sleepUntil(lastKill + TimeUnit.SECONDS.toNanos(rig.config().getInteger("visibilityTimeoutSeconds") + 1));
       }
       for (int i = 0; i < drainingStops; i++) {
-        sleepUntil(start + size.load().toNanos() * ++death / (deaths + 1));
+        sleepUntil(later + size.load().toNanos() * ++death / (deaths + 1));
         awaitHolding(rig);
         notes.add(stop(rig, "draining", Duration.ofSeconds(30)));
         rig.startService();
       }
       if (stopWithDynamoDbDown) {
-        sleepUntil(start + size.load().toNanos() * ++death / (deaths + 1));
+        sleepUntil(later + size.load().toNanos() * ++death / (deaths + 1));
         rig.takeDown(Dependency.DYNAMODB);
         rig.fault("DynamoDB down at SIGTERM");
         awaitHolding(rig);

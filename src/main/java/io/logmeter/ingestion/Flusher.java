@@ -143,6 +143,7 @@ final class Flusher {
     AtomicReference<List<ArchivedRecord>> left = new AtomicReference<>(pending);
     return retry.run(() -> Future.fromCompletionStage(logIndex.put(left.get(), now), context).compose(result -> {
       metrics.writeUnits.increment(result.writeUnits());
+      metrics.indexItems.increment(left.get().size() - result.unprocessed().size());
       if (result.unprocessed().isEmpty()) {
         return Future.succeededFuture();
       }
@@ -163,6 +164,8 @@ final class Flusher {
     metrics.accepted.increment(outcome.committed().size());
     metrics.duplicates.increment(outcome.duplicates().size() + sameBatchDuplicates);
     metrics.writeUnits.increment(outcome.writeUnits());
+    metrics.ledgerItems.increment(outcome.committed().size());
+    metrics.counterItems.increment(outcome.counted().size());
     for (ArchivedRecord r : outcome.committed()) {
       metrics.acceptedBytes.increment(r.record().bytes());
       metrics.publishedAgo(Duration.between(r.record().eventTime(), now));

@@ -19,6 +19,9 @@ final class IngestMetrics {
   final Counter extended;
   final Counter flushFailures;
   final Counter writeUnits;
+  final Counter ledgerItems;
+  final Counter counterItems;
+  final Counter indexItems;
   final DistributionSummary flushSize;
   final Timer commitLatency;
   final Timer publishToCommit;
@@ -43,6 +46,9 @@ final class IngestMetrics {
         .register(registry);
     writeUnits = Counter.builder("logmeter.dynamodb.write.units")
         .description("write capacity consumed by ledger commits and log index puts").register(registry);
+    ledgerItems = itemsWritten("ledger", "ledger puts committed (transactional)");
+    counterItems = itemsWritten("counter", "usage counter updates committed (transactional)");
+    indexItems = itemsWritten("index", "logs index puts (plain)");
     flushSize = DistributionSummary.builder("logmeter.flush.size").description("deliveries per flush")
         .register(registry);
     commitLatency = Timer.builder("logmeter.commit.latency").description("archive, commit and acknowledge of a flush")
@@ -52,6 +58,12 @@ final class IngestMetrics {
         .register(registry);
     Gauge.builder("logmeter.inflight.messages", inFlight, InFlight::messages).register(registry);
     Gauge.builder("logmeter.inflight.bytes", inFlight, InFlight::bytes).baseUnit("bytes").register(registry);
+  }
+
+  /** Items written, by kind: with the item sizes, what a write costs in AWS's capacity units. */
+  private Counter itemsWritten(String kind, String description) {
+    return Counter.builder("logmeter.dynamodb.items.written").description(description).tag("kind", kind)
+        .register(registry);
   }
 
   void rejected(String reason) {

@@ -87,7 +87,7 @@ final class EmbeddedProcess implements AutoCloseable {
   }
 
   void awaitReady(int port) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       try {
@@ -110,6 +110,42 @@ final class EmbeddedProcess implements AutoCloseable {
     String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+  }
+
+  /**
+   * CPU time of the process's live threads in ms, by kind: "event loops" (Vert.x's, which also run
+   * the AWS SDK's I/O), "JIT" (the compiler threads), "GC", and "other". Threads that have exited are
+   * missing here but counted in {@link #cpuMillis()}.
+   */
+  Map<String, Long> cpuMillisByThreadKind() throws IOException {
+    Map<String, Long> byKind = new java.util.TreeMap<>();
+    cpuMillisByThread().forEach((thread, millis) -> {
+      String name = thread.substring(thread.indexOf(' ') + 1);
+      String kind = name.startsWith("vert.x-eventloo") ? "event loops"
+          : name.contains("CompilerThre") ? "JIT"
+          : name.startsWith("GC Thread") || name.startsWith("G1 ") ? "GC" : "other";
+      byKind.merge(kind, millis, Long::sum);
+    });
+    return byKind;
+  }
+
+  /** CPU time in ms of each live thread, keyed by "<tid> <name>". */
+  Map<String, Long> cpuMillisByThread() throws IOException {
+    Map<String, Long> byThread = new java.util.HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException exited) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        byThread.put(task.getFileName() + " " + name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10);
+      }
+    }
+    return byThread;
   }
 
   /** Peak resident set size (VmHWM) in KiB. */

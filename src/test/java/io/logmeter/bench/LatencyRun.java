@@ -7,44 +7,35 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Publish-to-visible latency: a message is sent to the queue of instance A, and its usage polled
- * (cached GET, every 10 ms) on A, which commits it, and on B, another instance sharing the tables
- * that only serves reads. Defaults: 500 ms batch age, 1 s cache refresh. Writes
- * target/bench/latency.md and latency.json.
- *
- * <p>{@code mvn -q -DskipTests package && mvn -q test -Dtest=LatencyBenchmark -Dlogmeter.benchmark=true}
+ * The latency part of the {@link Benchmark}: a message is sent to the queue of instance A, and its
+ * usage polled (cached GET, every 10 ms) on A, which commits it, and on B, another instance sharing
+ * the tables that only serves reads. Defaults: 500 ms batch age, 1 s cache refresh.
  */
-@EnabledIfSystemProperty(named = "logmeter.benchmark", matches = "true")
-class LatencyBenchmark {
+final class LatencyRun {
 
   private static final int SAMPLES = Integer.getInteger("logmeter.benchmark.latencySamples", 40);
 
-  @Test
-  void publishToVisible() throws Exception {
-    EmbeddedProcess.Ports ports = new EmbeddedProcess.Ports(TestStack.freePort(), TestStack.freePort(),
-        TestStack.freePort());
+  private LatencyRun() {
+  }
+
+  static Map<String, Object> run(EmbeddedProcess.Ports ports) throws Exception {
     int portA = TestStack.freePort();
     int portB = TestStack.freePort();
-    HttpClient http = HttpClient.newHttpClient();
-    try (EmbeddedProcess emulators = EmbeddedProcess.emulators(ports);
-        SqsClient sqs = SqsClient.builder().endpointOverride(URI.create(ports.sqs())).region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("b", "b"))).build()) {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (SqsClient sqs = SqsClient.builder().endpointOverride(URI.create(ports.sqs())).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("b", "b"))).build()) {
       sqs.createQueue(q -> q.queueName("reads-only"));
       try (EmbeddedProcess a = EmbeddedProcess.service(ports, portA, Map.of());
           EmbeddedProcess b = EmbeddedProcess.service(ports, portB, Map.of("LOGMETER_QUEUE_NAME", "reads-only"))) {
@@ -84,29 +75,20 @@ class LatencyBenchmark {
         report.put("sameInstanceP99Ms", percentile(same, 99));
         report.put("otherInstanceP50Ms", percentile(other, 50));
         report.put("otherInstanceP99Ms", percentile(other, 99));
-        write(report);
+        return report;
       }
     }
   }
 
   private static long bytes(HttpClient http, int port, String account) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-        + "/v1/accounts/" + account + "/usage")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/v1/accounts/" + account + "/usage")).build(), HttpResponse.BodyHandlers.ofString())
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
     return new JsonObject(response.body()).getLong("bytes");
   }
 
   private static double percentile(List<Double> values, int p) {
     List<Double> sorted = values.stream().sorted().toList();
     return Math.round(sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)));
-  }
-
-  private static void write(Map<String, Object> report) throws Exception {
-    Path dir = Path.of("target", "bench");
-    Files.createDirectories(dir);
-    Files.writeString(dir.resolve("latency.json"), new JsonObject(report).encodePrettily());
-    StringBuilder md = new StringBuilder("# Publish-to-visible latency\n\n| measure | value |\n|---|---|\n");
-    report.forEach((key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
-    Files.writeString(dir.resolve("latency.md"), md.toString());
-    System.out.println(md);
   }
 }

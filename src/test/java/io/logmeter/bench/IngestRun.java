@@ -1,0 +1,336 @@
+package io.logmeter.bench;
+
+import io.logmeter.Messages;
+import io.logmeter.TestStack;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The ingest part of the {@link Benchmark}, in one run and against the same embedded servers (a
+ * separate {@code emulators} process): the SQS drain limit (receive 10 + delete batch, no work), a
+ * per-message baseline (one S3 PUT and one DynamoDB update per message, as a simple serverless
+ * consumer would), and logmeter itself (a {@code serve} process) on two traffic mixes. Each consumer
+ * drains a queue preloaded with ~1 KiB messages, so publishing never competes with it for the two
+ * cores. Rates, CPU time, requests and items written are taken over the steady part of each drain,
+ * from {@value #WINDOW_FROM_PERCENT}% to {@value #WINDOW_TO_PERCENT}% of its messages: the JIT's
+ * warm-up before it and the last partial batches after it are left out.
+ */
+final class IngestRun {
+
+  static final int MESSAGES = Integer.getInteger("logmeter.benchmark.messages", 20_000);
+  /** Drained by each logmeter process before its measured messages, so that the JIT has done most of its work. */
+  private static final int WARM_UP_MESSAGES = Integer.getInteger("logmeter.benchmark.warmUpMessages", 10_000);
+  private static final int BASELINE_MESSAGES = Integer.getInteger("logmeter.benchmark.baselineMessages", 2_000);
+  private static final int ACCOUNTS = 1_000;
+  private static final int CONSUMERS = 8;
+  private static final int WINDOW_FROM_PERCENT = 25;
+  private static final int WINDOW_TO_PERCENT = 95;
+  /** One client for every scrape, HTTP/1.1 without an h2c upgrade attempt; each scrape bounded as a whole. */
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** How the messages spread over the accounts. */
+  enum Mix {
+    UNIFORM("uniform over 1,000 accounts"),
+    SKEWED("Zipf (s = 1) over 1,000 accounts: the top 10 send 39% of the messages");
+
+    final String description;
+
+    Mix(String description) {
+      this.description = description;
+    }
+  }
+
+  private IngestRun() {
+  }
+
+  /** Sections of the report: the two references, then logmeter on each mix. */
+  static Map<String, Map<String, Object>> run(EmbeddedProcess.Ports ports, EmbeddedProcess emulators)
+      throws Exception {
+    Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+    try (SqsAsyncClient sqs = SqsAsyncClient.builder().endpointOverride(URI.create(ports.sqs()))
+            .region(Region.US_EAST_1).credentialsProvider(credentials()).build();
+        S3AsyncClient s3 = S3AsyncClient.builder().endpointOverride(URI.create(ports.s3())).region(Region.US_EAST_1)
+            .credentialsProvider(credentials()).forcePathStyle(true)
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).build();
+        DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder().endpointOverride(URI.create(ports.dynamodb()))
+            .region(Region.US_EAST_1).credentialsProvider(credentials()).build()) {
+      List<String> uniform = bodies(MESSAGES, Mix.UNIFORM, 5);
+      Map<String, Object> references = new LinkedHashMap<>();
+      references.put("messages", MESSAGES);
+      references.put("meanLogDataBytes", Math.round(uniform.stream().mapToInt(IngestRun::logDataBytes).average()
+          .orElse(0)));
+      String drainQueue = sqs.createQueue(q -> q.queueName("bench-drain")).join().queueUrl();
+      TestStack.sendAll(sqs, drainQueue, uniform);
+      double drain = consume(sqs, drainQueue, MESSAGES, messages -> CompletableFuture.completedFuture(null));
+      references.put("drainMessagesPerSecond", Math.round(drain));
+
+      String baselineQueue = sqs.createQueue(q -> q.queueName("bench-baseline")).join().queueUrl();
+      TestStack.sendAll(sqs, baselineQueue, uniform.subList(0, BASELINE_MESSAGES));
+      double baseline = consume(sqs, baselineQueue, BASELINE_MESSAGES, messages -> {
+        List<CompletableFuture<?>> work = new ArrayList<>();
+        for (Message m : messages) {
+          String account = new JsonObject(m.body()).getString("accountId");
+          byte[] raw = m.body().getBytes(StandardCharsets.UTF_8);
+          work.add(s3.putObject(p -> p.bucket("logmeter-raw").key("baseline/" + m.messageId()).contentLength(
+              (long) raw.length), AsyncRequestBody.fromBytes(raw)).thenCompose(put -> dynamo.updateItem(u -> u
+              .tableName("logmeter-usage")
+              .key(Map.of("pk", AttributeValue.fromS("baseline-" + account), "sk", AttributeValue.fromS("T#0")))
+              .updateExpression("ADD #b :b, #m :one")
+              .expressionAttributeNames(Map.of("#b", "bytes", "#m", "messages"))
+              .expressionAttributeValues(Map.of(":b", AttributeValue.fromN(Integer.toString(raw.length)),
+                  ":one", AttributeValue.fromN("1"))))));
+        }
+        return CompletableFuture.allOf(work.toArray(CompletableFuture[]::new));
+      });
+      references.put("baselineMessages", BASELINE_MESSAGES);
+      references.put("baselineMessagesPerSecond", Math.round(baseline));
+      sections.put("ingest references (SQS drain limit; per-message S3 + DynamoDB baseline)", references);
+
+      String ingestQueue = sqs.getQueueUrl(q -> q.queueName("logmeter-ingest")).join().queueUrl();
+      for (Mix mix : Mix.values()) {
+        TestStack.sendAll(sqs, ingestQueue, bodies(WARM_UP_MESSAGES, mix, 7));
+        TestStack.sendAll(sqs, ingestQueue, mix == Mix.UNIFORM ? uniform : bodies(MESSAGES, mix, 5));
+        Map<String, Object> section = logmeter(ports, emulators, drain, baseline);
+        section.put("mix", mix.description);
+        sections.put("ingest, logmeter, " + mix.name().toLowerCase(Locale.ROOT), section);
+      }
+    }
+    return sections;
+  }
+
+  /** A fresh serve process drains the preloaded ingest queue; figures over the steady window. */
+  private static Map<String, Object> logmeter(EmbeddedProcess.Ports ports, EmbeddedProcess emulators, double drain,
+      double baseline) throws Exception {
+    int apiPort = TestStack.freePort();
+    Map<String, Object> section = new LinkedHashMap<>();
+    try (EmbeddedProcess service = EmbeddedProcess.service(ports, apiPort)) {
+      service.awaitReady(apiPort);
+      Snapshot start = awaitAccepted(service, apiPort, WARM_UP_MESSAGES);
+      Snapshot from = awaitAccepted(service, apiPort, WARM_UP_MESSAGES + MESSAGES * WINDOW_FROM_PERCENT / 100);
+      Map<String, Long> threadsFrom = service.cpuMillisByThreadKind();
+      long emulatorsFrom = emulators.cpuMillis();
+      Map<String, Long> emulatorThreadsFrom = emulators.cpuMillisByThread();
+      Snapshot to = awaitAccepted(service, apiPort, WARM_UP_MESSAGES + MESSAGES * WINDOW_TO_PERCENT / 100);
+      Map<String, Long> threadsTo = service.cpuMillisByThreadKind();
+      long emulatorsTo = emulators.cpuMillis();
+      Map<String, Long> emulatorThreadsTo = emulators.cpuMillisByThread();
+      Snapshot end = awaitAccepted(service, apiPort, WARM_UP_MESSAGES + MESSAGES);
+      double messages = to.accepted() - from.accepted();
+      double rate = messages / ((to.nanos() - from.nanos()) / 1e9);
+      section.put("warmUpMessages", WARM_UP_MESSAGES);
+      section.put("messages", MESSAGES);
+      section.put("window", WINDOW_FROM_PERCENT + "% to " + WINDOW_TO_PERCENT + "% of the measured messages");
+      section.put("messagesPerSecond", Math.round(rate));
+      section.put("measuredMessagesPerSecondAllIn", Math.round(MESSAGES / ((end.nanos() - start.nanos()) / 1e9)));
+      section.put("ratioToDrain", round(rate / drain));
+      section.put("ratioToBaseline", round(rate / baseline));
+      section.put("serviceCpuMicrosPerMessage", Math.round((to.cpuMillis() - from.cpuMillis()) * 1000.0 / messages));
+      Map<String, Long> byKind = new TreeMap<>();
+      threadsTo.forEach((kind, millis) -> byKind.put(kind,
+          Math.round((millis - threadsFrom.getOrDefault(kind, 0L)) * 1000.0 / messages)));
+      section.put("serviceCpuMicrosPerMessageByThreads", byKind);
+      // Where the two cores went during the window, and how busy the emulators' busiest thread was
+      // (DynamoDB Local runs its SQLite work on one).
+      double windowMillis = (to.nanos() - from.nanos()) / 1e6;
+      section.put("serviceCoresUsed", round((to.cpuMillis() - from.cpuMillis()) / windowMillis));
+      section.put("emulatorsCoresUsed", round((emulatorsTo - emulatorsFrom) / windowMillis));
+      String busiest = null;
+      long busiestMillis = -1;
+      for (Map.Entry<String, Long> thread : emulatorThreadsTo.entrySet()) {
+        long used = thread.getValue() - emulatorThreadsFrom.getOrDefault(thread.getKey(), 0L);
+        if (used > busiestMillis) {
+          busiest = thread.getKey();
+          busiestMillis = used;
+        }
+      }
+      section.put("emulatorsBusiestThread", busiest == null ? "" : busiest.substring(busiest.indexOf(' ') + 1));
+      section.put("emulatorsBusiestThreadCoreShare", round(busiestMillis / windowMillis));
+      section.put("servicePeakRssMiB", service.peakRssKiB() / 1024);
+      double flushes = to.delta(from, "logmeter_flush_size_count");
+      section.put("meanFlushSize", Math.round(to.delta(from, "logmeter_flush_size_sum") / flushes));
+      double ledger = to.delta(from, "logmeter_dynamodb_items_written_total{kind=\"ledger\"}");
+      double counters = to.delta(from, "logmeter_dynamodb_items_written_total{kind=\"counter\"}");
+      double index = to.delta(from, "logmeter_dynamodb_items_written_total{kind=\"index\"}");
+      section.put("counterUpdatesPerFlush", Math.round(counters / flushes));
+      Map<String, Double> requests = new TreeMap<>();
+      to.metrics().forEach((name, value) -> {
+        if (name.startsWith("logmeter_aws_requests_total{")) {
+          String awsService = name.replaceAll(".*service=\"([^\"]+)\".*", "$1").toLowerCase(Locale.ROOT);
+          String op = awsService + ' ' + name.replaceAll(".*operation=\"([^\"]+)\".*", "$1");
+          double per1000 = round((value - from.metrics().getOrDefault(name, 0.0)) * 1000 / messages);
+          if (per1000 > 0) {
+            requests.put(op, per1000);
+          }
+        }
+      });
+      section.put("awsRequestsPer1000Messages", requests);
+      section.put("ledgerPutsPerMessage", round(ledger / messages));
+      section.put("counterUpdatesPerMessage", round(counters / messages));
+      section.put("indexPutsPerMessage", round(index / messages));
+      section.put("messagesPerTransaction",
+          round(ledger / messages * 1000 / requests.getOrDefault("dynamodb TransactWriteItems", Double.NaN)));
+      // Every item is under 1 KB. AWS charges 2 write units per item written in a transaction, 1 for
+      // a plain put; DynamoDB Local reports 1 for either, so both are given.
+      section.put("writeUnitsPerMessageByAwsPricing", round((2 * (ledger + counters) + index) / messages));
+      section.put("writeUnitsPerMessageAsDynamoDbLocalReports",
+          round(to.delta(from, "logmeter_dynamodb_write_units_total") / messages));
+    }
+    return section;
+  }
+
+  /** The service's counters and CPU time at one moment. */
+  private record Snapshot(long nanos, long cpuMillis, Map<String, Double> metrics) {
+    double accepted() {
+      return metrics.getOrDefault("logmeter_messages_accepted_total", 0.0);
+    }
+
+    double delta(Snapshot earlier, String name) {
+      return metrics.getOrDefault(name, 0.0) - earlier.metrics.getOrDefault(name, 0.0);
+    }
+  }
+
+  private static Snapshot awaitAccepted(EmbeddedProcess service, int apiPort, long accepted) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (true) {
+      long nanos = System.nanoTime();
+      long cpu = service.cpuMillis();
+      Snapshot snapshot = new Snapshot(nanos, cpu, scrape(apiPort));
+      if (snapshot.accepted() >= accepted) {
+        return snapshot;
+      }
+      if (nanos > deadline) {
+        throw new IllegalStateException("only " + snapshot.accepted() + " of " + accepted + " messages accepted");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  interface Work {
+    CompletableFuture<?> handle(List<Message> messages);
+  }
+
+  /**
+   * Drains {@code expected} messages with {@value #CONSUMERS} receive loops; messages per second
+   * over the same steady window as logmeter's.
+   */
+  private static double consume(SqsAsyncClient sqs, String queueUrl, int expected, Work work) {
+    AtomicLong done = new AtomicLong();
+    long from = (long) expected * WINDOW_FROM_PERCENT / 100;
+    long to = (long) expected * WINDOW_TO_PERCENT / 100;
+    AtomicLong fromNanos = new AtomicLong();
+    AtomicLong toNanos = new AtomicLong();
+    List<CompletableFuture<Void>> loops = new ArrayList<>();
+    for (int i = 0; i < CONSUMERS; i++) {
+      loops.add(CompletableFuture.runAsync(() -> {
+        while (done.get() < expected) {
+          List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
+              .waitTimeSeconds(1)).join().messages();
+          if (messages.isEmpty()) {
+            continue;
+          }
+          work.handle(messages).join();
+          List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+          for (int m = 0; m < messages.size(); m++) {
+            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(m))
+                .receiptHandle(messages.get(m).receiptHandle()).build());
+          }
+          sqs.deleteMessageBatch(d -> d.queueUrl(queueUrl).entries(entries)).join();
+          long total = done.addAndGet(messages.size());
+          if (total >= from) {
+            fromNanos.compareAndSet(0, System.nanoTime());
+          }
+          if (total >= to) {
+            toNanos.compareAndSet(0, System.nanoTime());
+          }
+        }
+      }));
+    }
+    CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
+    return (to - from) / ((toNanos.get() - fromNanos.get()) / 1e9);
+  }
+
+  /** ~1 KiB of log data each, half as SNS envelopes, over {@value #ACCOUNTS} accounts as {@code mix} says. */
+  static List<String> bodies(int count, Mix mix, long seed) {
+    Random random = new Random(seed);
+    List<String> accounts = new ArrayList<>();
+    double[] cumulative = new double[ACCOUNTS];
+    double sum = 0;
+    for (int i = 0; i < ACCOUNTS; i++) {
+      accounts.add(UUID.nameUUIDFromBytes(("account" + i).getBytes(StandardCharsets.UTF_8)).toString());
+      sum += mix == Mix.UNIFORM ? 1 : 1.0 / (i + 1);
+      cumulative[i] = sum;
+    }
+    List<String> bodies = new ArrayList<>(count);
+    byte[] noise = new byte[768];
+    for (int i = 0; i < count; i++) {
+      random.nextBytes(noise);
+      String logData = "ts=" + i + " level=info msg=\"" + Base64.getEncoder().encodeToString(noise) + "\"";
+      int pick = Arrays.binarySearch(cumulative, random.nextDouble() * sum);
+      String account = accounts.get(pick >= 0 ? pick : Math.min(ACCOUNTS - 1, -pick - 1));
+      bodies.add(i % 2 == 0 ? Messages.raw(account, logData)
+          : Messages.envelope(UUID.randomUUID().toString(), java.time.Instant.now(), account, logData));
+    }
+    return bodies;
+  }
+
+  private static int logDataBytes(String body) {
+    JsonObject json = new JsonObject(body);
+    String logData = json.containsKey("Message") ? new JsonObject(json.getString("Message")).getString("logData")
+        : json.getString("logData");
+    return logData.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** Every sample of /metrics, by name with its labels. */
+  private static Map<String, Double> scrape(int port) throws Exception {
+    String text = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS).body();
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : text.split("\n")) {
+      int space = line.lastIndexOf(' ');
+      if (!line.startsWith("#") && space > 0) {
+        // Label sets end in "}" or ",}" depending on the Prometheus client: keep one spelling.
+        samples.put(line.substring(0, space).replace(",}", "}"), Double.parseDouble(line.substring(space + 1)));
+      }
+    }
+    return samples;
+  }
+
+  static double round(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+
+  private static StaticCredentialsProvider credentials() {
+    return StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
+  }
+}

@@ -1,7 +1,9 @@
 package io.logmeter.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.logmeter.message.MessageParser;
 import io.logmeter.message.Utf8;
 import io.logmeter.publish.LogPublisher;
@@ -29,7 +31,9 @@ final class IngestRoutes {
   /** SNS's limit for one publish (and for a whole batch). */
   static final int MAX_BODY_BYTES = 256 * 1024;
   static final int MAX_BATCH = 10;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Strict: a body with anything after its JSON value ({@code {…} junk}) is not JSON. */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   private static final Logger log = LoggerFactory.getLogger(IngestRoutes.class);
 
   private final LogPublisher publisher;
@@ -111,7 +115,8 @@ final class IngestRoutes {
   /** The payload as the pipeline will bill it, or a 400 naming the field ({@code where}) at fault. */
   private static String payload(JsonNode item, String where) {
     if (!item.isObject()) {
-      throw new ApiError(400, "invalid_json", where + "must be a JSON object");
+      // Only an element of a batch can be something else: a lone body was checked to be an object.
+      throw new ApiError(400, "invalid_json", where.substring(0, where.length() - 1) + " must be a JSON object");
     }
     JsonNode account = item.get("accountId");
     JsonNode logData = item.get("logData");

@@ -2,7 +2,9 @@ package io.logmeter.message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -16,7 +18,9 @@ import java.util.Locale;
  */
 public final class MessageParser {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Strict: a body with anything after its JSON value ({@code {…} junk}) is not JSON. */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   /**
    * SNS and SQS ids are 36-character UUIDs. The key must also fit DynamoDB's key limits (the
    * ledger's 2048 bytes, the log index's 1024 with its time prefix), or its commit would fail for

@@ -119,8 +119,11 @@ public final class Service {
       return new SnsPublisher(aws.sns(), config.topicArn());
     }
     if (config.publishToQueue()) {
-      return payloads -> queueUrl.thenCompose(url -> new QueuePublisher(aws.sqs(), url, Clock.systemUTC())
-          .publish(payloads));
+      // Until the queue is known (resources still being created or checked) the request is answered
+      // 503 at once, never left waiting.
+      return payloads -> queueUrl.isDone()
+          ? queueUrl.thenCompose(url -> new QueuePublisher(aws.sqs(), url, Clock.systemUTC()).publish(payloads))
+          : CompletableFuture.failedFuture(new PublishFailedException("the ingest queue is not ready yet"));
     }
     return payloads -> CompletableFuture.failedFuture(
         new PublishFailedException("no ingest topic configured (LOGMETER_TOPIC_ARN)"));

@@ -147,6 +147,7 @@ class ApiTest {
         .POST(HttpRequest.BodyPublishers.ofString(valid)).build()), 415, "unsupported_media_type", "postLogs");
     expectError(post("/v1/logs", "{not json"), 400, "invalid_json", "postLogs");
     expectError(post("/v1/logs", "42"), 400, "invalid_json", "postLogs");
+    expectError(post("/v1/logs", valid + " {}"), 400, "invalid_json", "postLogs");
     expectError(post("/v1/logs", "[]"), 400, "invalid_batch", "postLogs");
     JsonArray eleven = new JsonArray();
     for (int i = 0; i < 11; i++) {

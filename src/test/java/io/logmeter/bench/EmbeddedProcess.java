@@ -79,7 +79,14 @@ final class EmbeddedProcess implements AutoCloseable {
     }
     Path log = Files.createTempFile("logmeter-bench-" + command.get(0), ".log");
     List<String> line = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-jar", jar.toString()));
+        .toString()));
+    // Extra JVM options for the processes of one command, e.g. a flight recording of the service:
+    // -Dlogmeter.benchmark.jvmOptions.serve="-XX:StartFlightRecording=filename=target/bench/serve.jfr"
+    String options = System.getProperty("logmeter.benchmark.jvmOptions." + command.get(0), "").strip();
+    if (!options.isEmpty()) {
+      line.addAll(List.of(options.split("\\s+")));
+    }
+    line.addAll(List.of("-jar", jar.toString()));
     line.addAll(command);
     ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);

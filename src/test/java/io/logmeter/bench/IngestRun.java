@@ -21,6 +21,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -250,6 +252,8 @@ final class IngestRun {
     long to = (long) expected * WINDOW_TO_PERCENT / 100;
     AtomicLong fromNanos = new AtomicLong();
     AtomicLong toNanos = new AtomicLong();
+    // One thread per loop: the common pool has a single worker on two cores, which would serialise them.
+    ExecutorService threads = Executors.newFixedThreadPool(CONSUMERS);
     List<CompletableFuture<Void>> loops = new ArrayList<>();
     for (int i = 0; i < CONSUMERS; i++) {
       loops.add(CompletableFuture.runAsync(() -> {
@@ -274,9 +278,10 @@ final class IngestRun {
             toNanos.compareAndSet(0, System.nanoTime());
           }
         }
-      }));
+      }, threads));
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
+    threads.shutdown();
     return (to - from) / ((toNanos.get() - fromNanos.get()) / 1e9);
   }
 

@@ -41,6 +41,8 @@ class MessageParserTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "not json at all                                              | not_json",
+      "{\"accountId\":\"6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f\",\"logData\":\"x\"} junk | not_json",
+      "{\"accountId\":\"6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f\",\"logData\":\"x\"}{}   | not_json",
       "[1,2]                                                        | not_an_object",
       "\"a string\"                                                 | not_an_object",
       "{}                                                           | missing_account_id",
@@ -60,6 +62,7 @@ class MessageParserTest {
       "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"Timestamp\":\"yesterday\",\"Message\":\"{}\"} | invalid_envelope",
       "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"Timestamp\":\"2026-11-20T10:00:00Z\"} | invalid_envelope",
       "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"Timestamp\":\"2026-11-20T10:00:00Z\",\"Message\":\"nope\"} | not_json",
+      "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"Timestamp\":\"2026-11-20T10:00:00Z\",\"Message\":\"{} {}\"} | not_json",
       "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"Timestamp\":\"2026-11-20T10:00:00Z\",\"Message\":\"{}\"} | missing_account_id",
   })
   void malformedBodiesAreRejectedWithTheirReason(String body, String reason) {

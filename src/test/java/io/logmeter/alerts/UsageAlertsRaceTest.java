@@ -1,0 +1,154 @@
+package io.logmeter.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logmeter.TestStack;
+import io.logmeter.ledger.CounterDelta;
+import io.logmeter.usage.UsageStore;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The alert claim against DynamoDB Local, many instances at the same moment: each instance is a
+ * {@link UsageAlerts} on a context of its own, all told of a crossing at once.
+ */
+class UsageAlertsRaceTest {
+
+  private static final int INSTANCES = 12;
+
+  private static TestStack stack;
+  private static Vertx vertx;
+  private static DynamoDbAsyncClient dynamo;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = TestStack.shared();
+    vertx = Vertx.vertx();
+    dynamo = DynamoDbAsyncClient.builder().endpointOverride(URI.create(stack.aws.dynamodbEndpoint()))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    dynamo.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void instancesRacingForOneCrossingPublishItOnce() throws Exception {
+    String table = usageTable();
+    String account = UUID.randomUUID().toString();
+    setTotal(table, account, 150);
+    List<String> published = new CopyOnWriteArrayList<>();
+
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<Void>> told = new ArrayList<>();
+    for (int i = 0; i < INSTANCES; i++) {
+      Context context = vertx.getOrCreateContext();
+      UsageAlerts alerts = instance(table, published, context);
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      told.add(done);
+      new Thread(() -> {
+        awaitQuietly(go);
+        context.runOnContext(v -> {
+          alerts.committed(List.of(new CounterDelta(account, null, 150, 3)));
+          done.complete(null);
+        });
+      }).start();
+    }
+    go.countDown();
+    CompletableFuture.allOf(told.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+    TestStack.await(Duration.ofSeconds(10), "an alert published", () -> !published.isEmpty());
+    TestStack.await(Duration.ofSeconds(10), "the claim marked sent", () -> "sent".equals(alertState(table, account)));
+    Thread.sleep(500);
+    assertThat(published).hasSize(1);
+    JsonObject alert = new JsonObject(published.get(0));
+    assertThat(alert.getString("alertId")).isEqualTo("usage-" + account + "-100");
+    assertThat(alert.getLong("thresholdBytes")).isEqualTo(100);
+    assertThat(alert.getLong("totalBytes")).isEqualTo(150);
+  }
+
+  @Test
+  void aRunningTotalAheadOfTheCountersDoesNotAlert() throws Exception {
+    String table = usageTable();
+    String account = UUID.randomUUID().toString();
+    setTotal(table, account, 60);
+    List<String> published = new CopyOnWriteArrayList<>();
+    Context context = vertx.getOrCreateContext();
+    UsageAlerts alerts = instance(table, published, context);
+
+    // The first commit is read back from the table (60, it is in there). The second reports a
+    // delta that the table does not hold: as when a read already held a concurrent commit whose
+    // delta then arrives too. The running total (120) says "crossed"; the counters say 60.
+    context.runOnContext(v -> alerts.committed(List.of(new CounterDelta(account, null, 60, 1))));
+    Thread.sleep(500);
+    context.runOnContext(v -> alerts.committed(List.of(new CounterDelta(account, null, 60, 1))));
+    Thread.sleep(1000);
+
+    assertThat(published).isEmpty();
+    assertThat(alertState(table, account)).isNull();
+  }
+
+  private static UsageAlerts instance(String table, List<String> published, Context context) {
+    AlertPublisher publisher = (id, alert) -> {
+      published.add(alert);
+      return CompletableFuture.completedFuture(null);
+    };
+    return new UsageAlerts(List.of(100L, 1000L), new UsageStore(dynamo, table), dynamo, table, publisher,
+        context, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(1));
+  }
+
+  private static String usageTable() {
+    String table = "usage-" + UUID.randomUUID().toString().substring(0, 8);
+    stack.dynamo.createTable(t -> t.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+        .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+    return table;
+  }
+
+  private static void setTotal(String table, String account, long bytes) {
+    stack.dynamo.putItem(p -> p.tableName(table).item(Map.of("pk", AttributeValue.fromS(account),
+        "sk", AttributeValue.fromS("T#0"), "bytes", AttributeValue.fromN(Long.toString(bytes)),
+        "messages", AttributeValue.fromN("3"))));
+  }
+
+  private static String alertState(String table, String account) {
+    AttributeValue state = stack.dynamo.getItem(g -> g.tableName(table).consistentRead(true).key(Map.of(
+        "pk", AttributeValue.fromS(account), "sk", AttributeValue.fromS("A#100")))).item().get("alertState");
+    return state == null ? null : state.s();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -48,6 +48,8 @@ public final class Messages {
         "{\"Type\":\"Notification\",\"Timestamp\":\"2026-11-21T10:00:00Z\",\"Message\":\"{}\"}",
         "{\"Type\":\"Notification\",\"MessageId\":\"m2\",\"Timestamp\":\"never\",\"Message\":\"{}\"}",
         "{\"Type\":\"Notification\",\"MessageId\":\"m3\",\"Timestamp\":\"2026-11-21T10:00:00Z\","
-            + "\"Message\":\"{\\\"accountId\\\":\\\"bad\\\",\\\"logData\\\":\\\"x\\\"}\"}");
+            + "\"Message\":\"{\\\"accountId\\\":\\\"bad\\\",\\\"logData\\\":\\\"x\\\"}\"}",
+        "{\"accountId\":\"" + account + "\",\"logData\":\"x\"} trailing garbage",
+        envelope("m".repeat(300), Instant.parse("2026-11-21T10:00:00Z"), account, "an id too long for a key"));
   }
 }

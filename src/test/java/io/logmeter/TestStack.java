@@ -36,7 +36,12 @@ public final class TestStack implements AutoCloseable {
 
   private static TestStack shared;
 
+  /** The emulators when they run in this JVM; null when they are a process of their own. */
   public final EmbeddedAws aws;
+  private final String sqsEndpoint;
+  private final String s3Endpoint;
+  private final String dynamodbEndpoint;
+  private final AutoCloseable emulators;
   public final SqsClient sqs;
   /** For sending many messages quickly: batches go out concurrently. */
   public final SqsAsyncClient sqsAsync;
@@ -46,16 +51,25 @@ public final class TestStack implements AutoCloseable {
   private final List<Service> services = new ArrayList<>();
 
   private TestStack(EmbeddedAws aws) {
+    this(aws, aws.sqsEndpoint(), aws.s3Endpoint(), aws.dynamodbEndpoint(), aws);
+  }
+
+  private TestStack(EmbeddedAws aws, String sqsEndpoint, String s3Endpoint, String dynamodbEndpoint,
+      AutoCloseable emulators) {
     this.aws = aws;
+    this.sqsEndpoint = sqsEndpoint;
+    this.s3Endpoint = s3Endpoint;
+    this.dynamodbEndpoint = dynamodbEndpoint;
+    this.emulators = emulators;
     StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-    sqs = SqsClient.builder().endpointOverride(URI.create(aws.sqsEndpoint())).region(Region.US_EAST_1)
+    sqs = SqsClient.builder().endpointOverride(URI.create(sqsEndpoint)).region(Region.US_EAST_1)
         .credentialsProvider(credentials).build();
-    sqsAsync = SqsAsyncClient.builder().endpointOverride(URI.create(aws.sqsEndpoint())).region(Region.US_EAST_1)
+    sqsAsync = SqsAsyncClient.builder().endpointOverride(URI.create(sqsEndpoint)).region(Region.US_EAST_1)
         .credentialsProvider(credentials).build();
-    s3 = S3Client.builder().endpointOverride(URI.create(aws.s3Endpoint())).region(Region.US_EAST_1)
+    s3 = S3Client.builder().endpointOverride(URI.create(s3Endpoint)).region(Region.US_EAST_1)
         .credentialsProvider(credentials).forcePathStyle(true)
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).build();
-    dynamo = DynamoDbClient.builder().endpointOverride(URI.create(aws.dynamodbEndpoint())).region(Region.US_EAST_1)
+    dynamo = DynamoDbClient.builder().endpointOverride(URI.create(dynamodbEndpoint)).region(Region.US_EAST_1)
         .credentialsProvider(credentials).build();
   }
 
@@ -73,6 +87,60 @@ public final class TestStack implements AutoCloseable {
     return new TestStack(EmbeddedAws.start(EmbeddedAws.Ports.free(), dir));
   }
 
+  /**
+   * The emulators as a process of their own, as {@code java -jar target/logmeter.jar emulators}
+   * runs them (the same command, from the test classpath: the jar is built after the tests), with
+   * nothing created: each service creates its own queue, bucket and tables.
+   */
+  public static TestStack emulatorsProcess() throws Exception {
+    EmbeddedAws.Ports ports = EmbeddedAws.Ports.free();
+    Path log = Files.createTempFile("logmeter-emulators", ".log");
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.logmeter.Main", "emulators")
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("LOGMETER_EMULATOR_SQS_PORT", Integer.toString(ports.sqs()));
+    builder.environment().put("LOGMETER_EMULATOR_S3_PORT", Integer.toString(ports.s3()));
+    builder.environment().put("LOGMETER_EMULATOR_DYNAMODB_PORT", Integer.toString(ports.dynamodb()));
+    builder.environment().put("LOGMETER_EMULATOR_EMPTY", "true");
+    builder.environment().put("LOGMETER_LOG_FORMAT", "text");
+    Process process = builder.start();
+    AutoCloseable stop = () -> {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    };
+    try {
+      await(Duration.ofSeconds(60), "emulators ready; log " + log, () -> {
+        if (!process.isAlive()) {
+          throw new AssertionError("emulators exited; log " + log);
+        }
+        try {
+          return Files.readString(log).contains("emulators ready");
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      });
+    } catch (Throwable e) {
+      stop.close();
+      throw e;
+    }
+    return new TestStack(null, "http://127.0.0.1:" + ports.sqs(), "http://127.0.0.1:" + ports.s3(),
+        "http://127.0.0.1:" + ports.dynamodb(), stop);
+  }
+
+  public String sqsEndpoint() {
+    return sqsEndpoint;
+  }
+
+  public String s3Endpoint() {
+    return s3Endpoint;
+  }
+
+  public String dynamodbEndpoint() {
+    return dynamodbEndpoint;
+  }
+
   public record Names(String queue, String dlq, String bucket, String ledger, String usage, String logs) {
     public static Names fresh() {
       String id = UUID.randomUUID().toString().substring(0, 8);
@@ -87,9 +155,9 @@ public final class TestStack implements AutoCloseable {
   /** The configuration a service of these names gets, as LOGMETER_* keys. */
   public JsonObject config(Names names, int httpPort) {
     return new JsonObject()
-        .put("sqsEndpoint", aws.sqsEndpoint())
-        .put("s3Endpoint", aws.s3Endpoint())
-        .put("dynamodbEndpoint", aws.dynamodbEndpoint())
+        .put("sqsEndpoint", sqsEndpoint)
+        .put("s3Endpoint", s3Endpoint)
+        .put("dynamodbEndpoint", dynamodbEndpoint)
         .put("awsAccessKeyId", "test")
         .put("awsSecretAccessKey", "test")
         .put("createResources", true)
@@ -189,6 +257,6 @@ public final class TestStack implements AutoCloseable {
     sqsAsync.close();
     s3.close();
     dynamo.close();
-    aws.close();
+    emulators.close();
   }
 }

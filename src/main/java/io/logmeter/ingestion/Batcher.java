@@ -28,6 +28,7 @@ final class Batcher {
   private long openBytes;
   private long ageTimer = -1;
   private int running;
+  private boolean closed;
   private Promise<Void> idle;
 
   Batcher(Vertx vertx, Function<List<Delivery>, Future<Void>> flush, int maxMessages, long maxBytes,
@@ -68,6 +69,16 @@ final class Batcher {
     return idle.future();
   }
 
+  /**
+   * Starts no more flushes: the batches waiting for a slot stay unflushed (their deliveries are
+   * released by the caller with everything else it holds), and flushes under way finish alone.
+   */
+  void close() {
+    closed = true;
+    cut();
+    ready.clear();
+  }
+
   private void cut() {
     if (ageTimer >= 0) {
       vertx.cancelTimer(ageTimer);
@@ -82,7 +93,7 @@ final class Batcher {
   }
 
   private void startFlushes() {
-    while (running < maxConcurrent && !ready.isEmpty()) {
+    while (!closed && running < maxConcurrent && !ready.isEmpty()) {
       running++;
       flush.apply(ready.poll()).onComplete(done -> {
         running--;

@@ -101,6 +101,9 @@ public final class IngestVerticle extends VerticleBase {
       vertx.cancelTimer(graceTimer);
       vertx.cancelTimer(visibilityTimer);
       givenUp = true;
+      // Batches still waiting for a flush slot would only be archived to fail: they are released
+      // with the rest.
+      batcher.close();
       List<Delivery> unfinished = new ArrayList<>(inFlight.held());
       if (unfinished.isEmpty()) {
         log.info("drained: every delivery acknowledged");

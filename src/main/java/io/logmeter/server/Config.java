@@ -95,7 +95,7 @@ public record Config(
         .put("ledgerTtlDays", 30)
         .put("cacheRefreshMillis", 1000)
         .put("cacheMaxAccounts", 1_000_000)
-        .put("shutdownGraceSeconds", 25)
+        .put("shutdownGraceSeconds", 20)
         .put("createResources", false);
   }
 

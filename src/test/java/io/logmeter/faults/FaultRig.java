@@ -31,9 +31,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * One scenario's world: fresh queue, bucket and tables on the shared emulators, the service as a
- * process of its own (reaching SQS through a relay that can be cut), a watch on its in-flight
- * gauge and memory, the faults injected, and the final verdict against the ground truth.
+ * One scenario's world: fresh queue, bucket and tables on the emulators process, the service as a
+ * process of its own (reaching SQS, S3 and DynamoDB each through a relay that can be cut), a watch
+ * on its in-flight gauges and memory, the faults injected, and the final verdict against the ground
+ * truth.
  */
 final class FaultRig implements AutoCloseable {
 
@@ -45,6 +46,9 @@ final class FaultRig implements AutoCloseable {
   private final Names names = Names.fresh();
   private final int port = TestStack.freePort();
   private final TcpProxy sqsProxy;
+  private final TcpProxy s3Proxy;
+  private final TcpProxy dynamoDbProxy;
+  private final List<ServiceProcess> otherInstances = new ArrayList<>();
   private final JsonObject config;
   private final ProcessWatch watch;
   private final List<String> faults = new ArrayList<>();
@@ -59,8 +63,11 @@ final class FaultRig implements AutoCloseable {
   FaultRig(String scenario, TestStack stack, JsonObject tuning) throws Exception {
     this.scenario = scenario;
     this.stack = stack;
-    this.sqsProxy = new TcpProxy(URI.create(stack.aws.sqsEndpoint()).getPort());
+    this.sqsProxy = new TcpProxy(URI.create(stack.sqsEndpoint()).getPort());
+    this.s3Proxy = new TcpProxy(URI.create(stack.s3Endpoint()).getPort());
+    this.dynamoDbProxy = new TcpProxy(URI.create(stack.dynamodbEndpoint()).getPort());
     this.config = stack.config(names, port).put("sqsEndpoint", sqsProxy.endpoint())
+        .put("s3Endpoint", s3Proxy.endpoint()).put("dynamodbEndpoint", dynamoDbProxy.endpoint())
         .put("visibilityTimeoutSeconds", 10).mergeIn(tuning);
     this.watch = new ProcessWatch(port, () -> {
       ServiceProcess current = service;
@@ -88,6 +95,26 @@ final class FaultRig implements AutoCloseable {
     return service;
   }
 
+  /** Where the services reach DynamoDB by default: the relay that {@link Dependency#DYNAMODB} cuts. */
+  String dynamoDbRelay() {
+    return dynamoDbProxy.endpoint();
+  }
+
+  /** Sends the services' DynamoDB traffic through {@code endpoint} (a fault proxy in front of the relay). */
+  void routeDynamoDbThrough(String endpoint) {
+    config.put("dynamodbEndpoint", endpoint);
+  }
+
+  /**
+   * Another instance sharing the queue and the tables, on a port of its own; it runs until the rig
+   * is closed. The verdict reads usage from the first instance.
+   */
+  void startAnotherInstance() throws Exception {
+    ServiceProcess other = ServiceProcess.start(config.copy().put("httpPort", TestStack.freePort()));
+    otherInstances.add(other);
+    other.awaitReady(stack);
+  }
+
   /** Starts the service and waits until it is ready; the first start creates the queues and tables. */
   void startService() throws Exception {
     ServiceProcess started = ServiceProcess.start(config);
@@ -107,47 +134,62 @@ final class FaultRig implements AutoCloseable {
     service = null;
   }
 
-  /** SIGTERM; returns how long the process took to exit (failing if it did not within {@code limit}). */
-  Duration terminate(Duration limit) throws Exception {
+  /** How a SIGTERM went: how long the process took to exit, and whether it said it was not ready meanwhile. */
+  record Stop(Duration took, boolean reportedNotReady) {
+  }
+
+  /** SIGTERM, failing if the process did not exit within {@code limit}; /health/ready is watched meanwhile. */
+  Stop terminate(Duration limit) throws Exception {
     fault("SIGTERM");
     long sent = System.nanoTime();
+    long deadline = sent + limit.toNanos();
     service.terminate();
-    boolean exited = service.awaitExit(limit);
+    boolean notReady = false;
+    while (service.isAlive() && System.nanoTime() < deadline) {
+      try {
+        notReady |= stack.get(port, "/health/ready").statusCode() == 503;
+      } catch (Exception closed) {
+        // The HTTP server closes last, just before the exit.
+      }
+      Thread.sleep(50);
+    }
+    boolean exited = service.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     Duration took = Duration.ofNanos(System.nanoTime() - sent);
     assertThat(exited).as("exited within %s after SIGTERM; log %s", limit, service.log()).isTrue();
     service.close();
     service = null;
-    return took;
+    return new Stop(took, notReady);
   }
 
-  /** A dependency the service cannot reach for a while; its data survives. */
+  /**
+   * A dependency the service cannot reach for a while: its relay is cut, so new connections are
+   * refused and open ones reset, while the server and its data stay as they were (and publishers
+   * keep sending to SQS directly, as SNS would).
+   */
   enum Dependency {
-    /** Stopped; S3Proxy's blob store outlives the server. */
     S3,
-    /** Stopped; DynamoDB Local keeps its database on disk here. */
     DYNAMODB,
-    /** The relay is cut: ElasticMQ keeps running, so nothing is lost and publishers keep sending. */
     SQS
+  }
+
+  private TcpProxy relay(Dependency dependency) {
+    return switch (dependency) {
+      case S3 -> s3Proxy;
+      case DYNAMODB -> dynamoDbProxy;
+      case SQS -> sqsProxy;
+    };
   }
 
   void takeDown(Dependency dependency) throws Exception {
     down.add(dependency);
-    switch (dependency) {
-      case S3 -> stack.aws.stopS3();
-      case DYNAMODB -> stack.aws.stopDynamoDb();
-      case SQS -> sqsProxy.cut();
-    }
+    relay(dependency).cut();
   }
 
   void bringBack(Dependency dependency) throws Exception {
     if (!down.remove(dependency)) {
       return;
     }
-    switch (dependency) {
-      case S3 -> stack.aws.startS3();
-      case DYNAMODB -> stack.aws.startDynamoDb();
-      case SQS -> sqsProxy.restore();
-    }
+    relay(dependency).restore();
     faultOver();
   }
 
@@ -339,9 +381,14 @@ final class FaultRig implements AutoCloseable {
     if (service != null) {
       service.close();
     }
+    for (ServiceProcess other : otherInstances) {
+      other.close();
+    }
     for (Dependency dependency : List.copyOf(down)) {
       bringBack(dependency);
     }
     sqsProxy.close();
+    s3Proxy.close();
+    dynamoDbProxy.close();
   }
 }

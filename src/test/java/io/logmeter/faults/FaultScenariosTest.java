@@ -7,9 +7,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fault injection at a size the normal suite affords: short outages, two crashes and a SIGTERM, a
- * poison message dead-lettered after two receives. The full-length scenarios are {@link LongFaultScenariosTest}.
- * Every scenario ends with the same verdict: usage over HTTP equals the ground truth, every accepted
+ * Fault injection at a size the normal suite affords, against the emulators running as a process of
+ * their own: short outages, two crashes and a SIGTERM, a poison message dead-lettered after two
+ * receives, three instances through DynamoDB conflicts, throttling and lost replies, and the byte
+ * bound while DynamoDB is down. The full-length scenarios are {@link LongFaultScenariosTest}. Every
+ * scenario ends with the same verdict: usage over HTTP equals the ground truth, every accepted
  * message is archived, and the reconciliation of archive against counters finds no drift.
  */
 class FaultScenariosTest {
@@ -19,7 +21,7 @@ class FaultScenariosTest {
 
   @BeforeAll
   static void emulators() throws Exception {
-    stack = TestStack.isolated();
+    stack = TestStack.emulatorsProcess();
     scenarios = new FaultScenarios(stack, Size.FAST);
   }
 
@@ -41,5 +43,16 @@ class FaultScenariosTest {
   @Test
   void malformedBodiesAreRejectedAndACrashingMessageIsDeadLetteredIntact() throws Exception {
     scenarios.poison();
+  }
+
+  @Test
+  void threeInstancesOnOneCounterShardThroughConflictsThrottlingAndLostRepliesBillEveryMessageOnce()
+      throws Exception {
+    scenarios.contention();
+  }
+
+  @Test
+  void whileDynamoDbIsDownTheByteBoundHoldsAndTheRestWaitsInSqs() throws Exception {
+    scenarios.memoryWhileDynamoDbIsDown();
   }
 }

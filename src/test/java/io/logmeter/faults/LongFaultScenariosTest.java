@@ -21,7 +21,7 @@ class LongFaultScenariosTest {
 
   @BeforeAll
   static void emulators() throws Exception {
-    stack = TestStack.isolated();
+    stack = TestStack.emulatorsProcess();
     scenarios = new FaultScenarios(stack, Size.LONG);
   }
 
@@ -63,5 +63,10 @@ class LongFaultScenariosTest {
   @Test
   void memoryStaysBoundedWhileDynamoDbIsDownAndThousandsWait() throws Exception {
     scenarios.memoryWhileDynamoDbIsDown();
+  }
+
+  @Test
+  void threeInstancesOnOneCounterShardThroughConflictsThrottlingAndLostReplies() throws Exception {
+    scenarios.contention();
   }
 }

@@ -17,6 +17,7 @@ import java.util.function.LongSupplier;
 final class ProcessWatch implements AutoCloseable {
 
   private static final String INFLIGHT = "logmeter_inflight_messages ";
+  private static final String INFLIGHT_BYTES = "logmeter_inflight_bytes ";
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final int port;
@@ -27,6 +28,7 @@ final class ProcessWatch implements AutoCloseable {
   private volatile long maxRssBytes;
   private volatile long windowMaxInFlight;
   private volatile long windowMaxRssBytes;
+  private volatile long windowMaxInFlightBytes;
 
   /** @param pid the service process's current pid, or -1 while there is none */
   ProcessWatch(int port, LongSupplier pid) {
@@ -58,24 +60,30 @@ final class ProcessWatch implements AutoCloseable {
       maxRssBytes = Math.max(maxRssBytes, rss);
       windowMaxRssBytes = Math.max(windowMaxRssBytes, rss);
     }
-    long inFlight = inFlight();
+    String metrics = metrics();
+    long inFlight = gauge(metrics, INFLIGHT);
     if (inFlight >= 0) {
       maxInFlight = Math.max(maxInFlight, inFlight);
       windowMaxInFlight = Math.max(windowMaxInFlight, inFlight);
     }
+    windowMaxInFlightBytes = Math.max(windowMaxInFlightBytes, gauge(metrics, INFLIGHT_BYTES));
   }
 
-  private long inFlight() {
+  private String metrics() {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-          + "/metrics")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-      for (String line : response.body().split("\n")) {
-        if (line.startsWith(INFLIGHT)) {
-          return (long) Double.parseDouble(line.substring(INFLIGHT.length()));
-        }
-      }
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
     } catch (Exception e) {
       // Not up (yet, or any more): no sample.
+      return "";
+    }
+  }
+
+  private static long gauge(String metrics, String prefix) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(prefix)) {
+        return (long) Double.parseDouble(line.substring(prefix.length()));
+      }
     }
     return -1;
   }
@@ -97,6 +105,7 @@ final class ProcessWatch implements AutoCloseable {
   void openWindow() {
     windowMaxInFlight = 0;
     windowMaxRssBytes = 0;
+    windowMaxInFlightBytes = 0;
   }
 
   long maxInFlight() {
@@ -109,6 +118,10 @@ final class ProcessWatch implements AutoCloseable {
 
   long windowMaxInFlight() {
     return windowMaxInFlight;
+  }
+
+  long windowMaxInFlightBytes() {
+    return windowMaxInFlightBytes;
   }
 
   long windowMaxRssBytes() {

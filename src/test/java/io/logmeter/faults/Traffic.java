@@ -121,17 +121,17 @@ final class Traffic {
   }
 
   private void send(SqsAsyncClient sqs, String queueUrl, Duration duration) throws InterruptedException {
-    int batches = (bodies.size() + 9) / 10;
+    List<List<Body>> batches = batches();
     long start = System.nanoTime();
     Semaphore window = new Semaphore(16);
     List<CompletableFuture<?>> sends = new ArrayList<>();
-    for (int b = 0; b < batches; b++) {
-      long due = start + duration.toNanos() * b / batches;
+    for (int b = 0; b < batches.size(); b++) {
+      long due = start + duration.toNanos() * b / batches.size();
       long wait = due - System.nanoTime();
       if (wait > 0) {
         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
       }
-      List<Body> batch = bodies.subList(b * 10, Math.min(bodies.size(), b * 10 + 10));
+      List<Body> batch = batches.get(b);
       List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
       for (int i = 0; i < batch.size(); i++) {
         entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(batch.get(i).text())
@@ -152,6 +152,32 @@ final class Traffic {
           }));
     }
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+  }
+
+  /** Up to ten bodies each, and within SQS's 256 KiB for a whole batch. */
+  private List<List<Body>> batches() {
+    List<List<Body>> batches = new ArrayList<>();
+    List<Body> batch = new ArrayList<>();
+    int size = 0;
+    for (Body body : bodies) {
+      int bytes = body.text().getBytes(StandardCharsets.UTF_8).length;
+      if (batch.size() == 10 || size + bytes > 256 * 1024) {
+        batches.add(batch);
+        batch = new ArrayList<>();
+        size = 0;
+      }
+      batch.add(body);
+      size += bytes;
+    }
+    if (!batch.isEmpty()) {
+      batches.add(batch);
+    }
+    return batches;
+  }
+
+  /** The size of the largest body, in UTF-8 bytes. */
+  long largestBodyBytes() {
+    return bodies.stream().mapToLong(b -> b.text().getBytes(StandardCharsets.UTF_8).length).max().orElse(0);
   }
 
   /** Bytes and messages each account must be billed: every distinct valid message once. */

@@ -1,0 +1,141 @@
+package io.logmeter.faults;
+
+import io.logmeter.TestStack;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An HTTP relay in front of DynamoDB that fails a share of the {@code TransactWriteItems} requests
+ * the way real DynamoDB does under contention, which DynamoDB Local never does: cancelled for a
+ * {@code TransactionConflict} or a {@code ThrottlingError} on one of its items (nothing applied),
+ * refused outright with {@code ProvisionedThroughputExceededException} (nothing applied), or applied
+ * and then its reply lost with the connection (an ambiguous failure: the caller cannot know). Every
+ * other request passes through untouched.
+ */
+final class DynamoDbFaults implements AutoCloseable {
+
+  private static final String TRANSACT = "DynamoDB_20120810.TransactWriteItems";
+  private static final String ERROR_TYPE = "com.amazonaws.dynamodb.v20120810#";
+
+  /** Shares of the transactions that get each fault, from 0 to 1 together. */
+  record Rates(double conflict, double throttledItem, double throttled, double lostReply) {
+  }
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClient upstream;
+  private final HttpServer server;
+  private final Rates rates;
+  final AtomicLong transactions = new AtomicLong();
+  final AtomicLong conflicts = new AtomicLong();
+  final AtomicLong throttled = new AtomicLong();
+  final AtomicLong lostReplies = new AtomicLong();
+
+  DynamoDbFaults(String target, Rates rates) throws Exception {
+    this.rates = rates;
+    URI uri = URI.create(target);
+    upstream = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(uri.getHost())
+        .setDefaultPort(uri.getPort()), new PoolOptions().setHttp1MaxSize(64));
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    server.listen(TestStack.freePort(), "127.0.0.1").toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  String summary() {
+    return String.format("%d transactions: %d cancelled for conflicts, %d throttled, %d applied with the reply lost",
+        transactions.get(), conflicts.get(), throttled.get(), lostReplies.get());
+  }
+
+  private void handle(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      if (!TRANSACT.equals(request.getHeader("X-Amz-Target"))) {
+        forward(request, body, false);
+        return;
+      }
+      transactions.incrementAndGet();
+      double r = ThreadLocalRandom.current().nextDouble();
+      if ((r -= rates.conflict()) < 0) {
+        conflicts.incrementAndGet();
+        cancel(request, body, "TransactionConflict", "Transaction is ongoing for the item");
+      } else if ((r -= rates.throttledItem()) < 0) {
+        throttled.incrementAndGet();
+        cancel(request, body, "ThrottlingError", "Throughput exceeds the current capacity for one or more items");
+      } else if ((r -= rates.throttled()) < 0) {
+        throttled.incrementAndGet();
+        error(request, "ProvisionedThroughputExceededException",
+            new JsonObject().put("message", "The level of configured provisioned throughput for the table was exceeded"));
+      } else if (r - rates.lostReply() < 0) {
+        lostReplies.incrementAndGet();
+        forward(request, body, true);
+      } else {
+        forward(request, body, false);
+      }
+    });
+  }
+
+  /** The whole transaction cancelled for one of its items, chosen at random; the others "None". */
+  private static void cancel(HttpServerRequest request, Buffer body, String code, String message) {
+    int items = new JsonObject(body).getJsonArray("TransactItems").size();
+    int culprit = ThreadLocalRandom.current().nextInt(items);
+    JsonArray reasons = new JsonArray();
+    StringBuilder codes = new StringBuilder();
+    for (int i = 0; i < items; i++) {
+      reasons.add(i == culprit ? new JsonObject().put("Code", code).put("Message", message)
+          : new JsonObject().put("Code", "None"));
+      codes.append(i == 0 ? "" : ", ").append(i == culprit ? code : "None");
+    }
+    error(request, "TransactionCanceledException", new JsonObject()
+        .put("Message", "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]")
+        .put("CancellationReasons", reasons));
+  }
+
+  private static void error(HttpServerRequest request, String type, JsonObject fields) {
+    request.response().setStatusCode(400).putHeader("Content-Type", "application/x-amz-json-1.0")
+        .end(new JsonObject().put("__type", ERROR_TYPE + type).mergeIn(fields).encode());
+  }
+
+  /** Passes the request on; with {@code loseReply}, lets it take effect and then drops the connection. */
+  private void forward(HttpServerRequest request, Buffer body, boolean loseReply) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    upstream.request(new RequestOptions().setMethod(request.method()).setURI(request.uri()).setHeaders(headers))
+        .compose(out -> out.send(body))
+        .compose(in -> in.body().map(reply -> Map.entry(in, reply)))
+        .onSuccess(reply -> {
+          if (loseReply) {
+            request.connection().close();
+            return;
+          }
+          var response = request.response().setStatusCode(reply.getKey().statusCode());
+          reply.getKey().headers().forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
+                && !name.equalsIgnoreCase("connection")) {
+              response.headers().add(name, value);
+            }
+          });
+          response.end(reply.getValue());
+        })
+        .onFailure(failure -> request.connection().close());
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * entry written; a crash before that means redelivery, which the ledger recognises (and the index
  * put, being idempotent, simply repeats). Steps 1 to 3 are retried while the failure is transient,
  * holding the messages (their visibility is kept extended); if the flush is given up (shutdown),
- * its messages are made visible again at once.
+ * its messages are made visible again at once. A flush DynamoDB refuses as invalid is split until
+ * the message at fault is alone, so that it does not take its neighbours to the DLQ with it.
  */
 final class Flusher {
 
@@ -86,12 +87,27 @@ final class Flusher {
           account(outcome, sameBatchDuplicates);
           return acknowledge(batch, 0);
         })
-        .recover(failure -> {
-          log.warn("flush of {} deliveries given up ({}); releasing them", batch.size(), AwsErrors.code(failure));
-          metrics.flushFailures.increment();
-          return release(batch);
-        })
+        .recover(failure -> batch.size() > 1 && AwsErrors.isInvalidRequest(failure) && retry.keepTrying()
+            ? isolate(batch, failure) : giveUp(batch, failure))
         .onComplete(done -> metrics.commitLatency.record(Duration.ofNanos(System.nanoTime() - started)));
+  }
+
+  /**
+   * DynamoDB refused part of the flush as invalid, which one message can cause for all of them: each
+   * half is flushed on its own, down to the message at fault, which alone is given back (and reaches
+   * the DLQ after its receives). What was committed before is found counted when its half comes.
+   */
+  private Future<Void> isolate(List<Delivery> batch, Throwable failure) {
+    log.warn("flush of {} deliveries refused as invalid ({}); flushing each half on its own to single out the "
+        + "message at fault", batch.size(), AwsErrors.code(failure));
+    int half = batch.size() / 2;
+    return Future.all(flush(batch.subList(0, half)), flush(batch.subList(half, batch.size()))).mapEmpty();
+  }
+
+  private Future<Void> giveUp(List<Delivery> batch, Throwable failure) {
+    log.warn("flush of {} deliveries given up ({}); releasing them", batch.size(), AwsErrors.code(failure));
+    metrics.flushFailures.increment();
+    return release(batch);
   }
 
   /**

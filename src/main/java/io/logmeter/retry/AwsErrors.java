@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** Classifies AWS SDK failures: which are worth another try. */
 public final class AwsErrors {
@@ -41,6 +42,18 @@ public final class AwsErrors {
     }
     return t instanceof SdkClientException || t instanceof java.io.IOException
         || t instanceof java.util.concurrent.TimeoutException;
+  }
+
+  /**
+   * DynamoDB found the request itself invalid (a key or an item over its limits, say): sending it
+   * again cannot succeed, and the cause is usually one message of the many a request carries.
+   */
+  public static boolean isInvalidRequest(Throwable failure) {
+    Throwable t = unwrap(failure);
+    if (t instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()) {
+      return cancelled.cancellationReasons().stream().anyMatch(r -> "ValidationError".equals(r.code()));
+    }
+    return "ValidationException".equals(code(t));
   }
 
   /** The AWS error code, or the exception's simple name for client-side failures. */

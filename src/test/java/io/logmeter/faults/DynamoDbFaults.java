@@ -39,6 +39,7 @@ final class DynamoDbFaults implements AutoCloseable {
   private final HttpClient upstream;
   private final HttpServer server;
   private final Rates rates;
+  private volatile String refused;
   final AtomicLong transactions = new AtomicLong();
   final AtomicLong conflicts = new AtomicLong();
   final AtomicLong throttled = new AtomicLong();
@@ -54,6 +55,15 @@ final class DynamoDbFaults implements AutoCloseable {
         .get(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * From now on, transactions and batch writes carrying an item that contains {@code marker} are
+   * refused as invalid (as DynamoDB refuses a key over its size limits): the transaction cancelled
+   * with {@code ValidationError} on that item, a batch write with {@code ValidationException}.
+   */
+  void refuseItemsContaining(String marker) {
+    refused = marker;
+  }
+
   String endpoint() {
     return "http://127.0.0.1:" + server.actualPort();
   }
@@ -65,6 +75,11 @@ final class DynamoDbFaults implements AutoCloseable {
 
   private void handle(HttpServerRequest request) {
     request.body().onSuccess(body -> {
+      String marker = refused;
+      if (marker != null && body.toString().contains(marker)) {
+        refuse(request, body, marker);
+        return;
+      }
       if (!TRANSACT.equals(request.getHeader("X-Amz-Target"))) {
         forward(request, body, false);
         return;
@@ -90,10 +105,26 @@ final class DynamoDbFaults implements AutoCloseable {
     });
   }
 
+  private static void refuse(HttpServerRequest request, Buffer body, String marker) {
+    if (!TRANSACT.equals(request.getHeader("X-Amz-Target"))) {
+      error(request, "ValidationException", new JsonObject().put("message", "One or more parameter values were invalid"));
+      return;
+    }
+    JsonArray items = new JsonObject(body).getJsonArray("TransactItems");
+    int culprit = 0;
+    while (!items.getJsonObject(culprit).encode().contains(marker)) {
+      culprit++;
+    }
+    cancel(request, items.size(), culprit, "ValidationError", "One or more parameter values were invalid");
+  }
+
   /** The whole transaction cancelled for one of its items, chosen at random; the others "None". */
   private static void cancel(HttpServerRequest request, Buffer body, String code, String message) {
     int items = new JsonObject(body).getJsonArray("TransactItems").size();
-    int culprit = ThreadLocalRandom.current().nextInt(items);
+    cancel(request, items, ThreadLocalRandom.current().nextInt(items), code, message);
+  }
+
+  private static void cancel(HttpServerRequest request, int items, int culprit, String code, String message) {
     JsonArray reasons = new JsonArray();
     StringBuilder codes = new StringBuilder();
     for (int i = 0; i < items; i++) {

@@ -1,0 +1,96 @@
+package io.logmeter.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logmeter.Messages;
+import io.logmeter.TestStack;
+import io.logmeter.TestStack.Names;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * One message that DynamoDB refuses as invalid, batched with many good ones: the good ones are
+ * billed and acknowledged at their first delivery, and only the refused one goes round until it
+ * reaches the DLQ, intact and unbilled.
+ */
+class PoisonIsolationTest {
+
+  @AfterEach
+  void stop() throws Exception {
+    TestStack.shared().stopServices();
+  }
+
+  @Test
+  void aMessageDynamoDbRefusesReachesTheDlqAloneAndItsNeighboursAreBilledOnce() throws Exception {
+    TestStack stack = TestStack.shared();
+    Names names = Names.fresh();
+    int port = TestStack.freePort();
+    String marker = "refused-" + UUID.randomUUID();
+    try (DynamoDbFaults dynamo = new DynamoDbFaults(stack.dynamodbEndpoint(),
+        new DynamoDbFaults.Rates(0, 0, 0, 0))) {
+      dynamo.refuseItemsContaining(marker);
+      stack.start(stack.config(names, port).put("dynamodbEndpoint", dynamo.endpoint()).put("maxReceiveCount", 2)
+          .put("visibilityTimeoutSeconds", 10).put("batchMaxAgeMillis", 1000));
+      String queueUrl = names.queueUrl(stack);
+
+      String account = UUID.randomUUID().toString();
+      String poisonAccount = UUID.randomUUID().toString();
+      String poison = Messages.envelope(marker, Instant.now(), poisonAccount, "refused by DynamoDB");
+      List<String> bodies = new ArrayList<>();
+      long bytes = 0;
+      for (int i = 0; i < 40; i++) {
+        String logData = "neighbour " + i + " ✓";
+        bytes += logData.getBytes(StandardCharsets.UTF_8).length;
+        bodies.add(Messages.raw(account, logData));
+        if (i == 20) {
+          bodies.add(poison);
+        }
+      }
+      // All within one batch age: the poison shares its flush with the others.
+      stack.sendAll(queueUrl, bodies);
+
+      String dlqUrl = stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl();
+      TestStack.await(Duration.ofSeconds(60), "the refused message dead-lettered",
+          () -> messages(stack, dlqUrl) == 1);
+      TestStack.await(Duration.ofSeconds(30), "the queue drained", () -> messages(stack, queueUrl) == 0);
+
+      JsonObject usage = stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true");
+      assertThat(usage.getLong("messages")).isEqualTo(40);
+      assertThat(usage.getLong("bytes")).isEqualTo(bytes);
+      assertThat(stack.getJson(port, "/v1/accounts/" + poisonAccount + "/usage?consistent=true").getLong("messages"))
+          .isZero();
+      Message dead = stack.sqs.receiveMessage(r -> r.queueUrl(dlqUrl).attributeNamesWithStrings("All"))
+          .messages().get(0);
+      assertThat(dead.body()).isEqualTo(poison);
+      // Only the poison went round: every neighbour was received once and acknowledged.
+      double received = metric(stack, port, "logmeter_messages_received_total");
+      assertThat(received).isEqualTo(40 + 2);
+    }
+  }
+
+  private static long messages(TestStack stack, String queueUrl) {
+    var attributes = stack.sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+    return Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        + Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
+
+  private static double metric(TestStack stack, int port, String name) throws Exception {
+    for (String line : stack.get(port, "/metrics").body().split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1));
+      }
+    }
+    throw new AssertionError(name + " not in /metrics");
+  }
+}

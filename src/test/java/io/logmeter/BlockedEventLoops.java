@@ -25,10 +25,16 @@ public final class BlockedEventLoops extends AppenderBase<ILoggingEvent> impleme
 
   @Override
   public void afterAll(ExtensionContext context) {
-    if (!REPORTS.isEmpty()) {
-      List<String> reports = List.copyOf(REPORTS);
-      REPORTS.clear();
+    List<String> reports = takeReports();
+    if (!reports.isEmpty()) {
       throw new AssertionError("event loop blocked during " + context.getDisplayName() + ": " + reports);
     }
+  }
+
+  /** The reports collected since the last call. */
+  static synchronized List<String> takeReports() {
+    List<String> reports = List.copyOf(REPORTS);
+    REPORTS.removeAll(reports);
+    return reports;
   }
 }

@@ -129,6 +129,9 @@ class PipelineTest {
       assertThat(record.getString("reason")).isNotBlank();
     }
     assertThat(rejectedBodies).containsExactlyInAnyOrderElementsOf(malformed);
+    // The malformed bodies that name an account are never billed to it.
+    assertThat(stack.getJson(port, "/v1/accounts/6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f/usage?consistent=true")
+        .getLong("messages")).isZero();
     assertThat(queueDepth(stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl())).isZero();
   }
 
@@ -165,20 +168,32 @@ class PipelineTest {
     stack.start(stack.config(other, portB).put("cacheRefreshMillis", refreshMillis));
     String account = UUID.randomUUID().toString();
     assertThat(stack.getJson(portB, "/v1/accounts/" + account + "/usage").getLong("bytes")).isZero();
-    String queueA = names.queueUrl(stack);
+    assertThat(stack.getJson(portA, "/v1/accounts/" + account + "/usage").getLong("bytes")).isZero();
 
-    for (int i = 0; i < 5; i++) {
-      stack.sqs.sendMessage(r -> r.queueUrl(queueA).messageBody(Messages.raw(account, "0123456789")));
+    assertThat(staleness(names, portA, portB, account, 5, 50, refreshMillis))
+        .as("A's writes seen by B").isLessThan(Duration.ofMillis(2 * refreshMillis + 1500));
+    assertThat(staleness(other, portB, portA, account, 3, 80, refreshMillis))
+        .as("B's writes seen by A").isLessThan(Duration.ofMillis(2 * refreshMillis + 1500));
+    assertThat(usageOf(portA, account, "")).isEqualTo(80);
+    assertThat(usageOf(portB, account, "")).isEqualTo(80);
+  }
+
+  /**
+   * Sends {@code messages} to the writer's queue and measures how long after their commit the
+   * reader's cache shows the new total. The bound is two refresh intervals plus a DynamoDB read;
+   * the assertions allow for a loaded machine.
+   */
+  private static Duration staleness(Names writerNames, int writer, int reader, String account, int messages,
+      long total, long refreshMillis) throws Exception {
+    String queue = writerNames.queueUrl(stack);
+    for (int i = 0; i < messages; i++) {
+      stack.sqs.sendMessage(r -> r.queueUrl(queue).messageBody(Messages.raw(account, "0123456789")));
     }
-    TestStack.await(Duration.ofSeconds(20), "A's commit",
-        () -> usageOf(portA, account, "?consistent=true") == 50);
+    TestStack.await(Duration.ofSeconds(20), "the writer's commit",
+        () -> usageOf(writer, account, "?consistent=true") == total);
     long committed = System.nanoTime();
-    TestStack.await(Duration.ofSeconds(10), "B's cache", () -> usageOf(portB, account, "") == 50);
-    Duration staleness = Duration.ofNanos(System.nanoTime() - committed);
-
-    // The bound is two refresh intervals plus a DynamoDB read; allow for a loaded machine.
-    assertThat(staleness).isLessThan(Duration.ofMillis(2 * refreshMillis + 1500));
-    assertThat(usageOf(portA, account, "")).isEqualTo(50);
+    TestStack.await(Duration.ofSeconds(10), "the reader's cache", () -> usageOf(reader, account, "") == total);
+    return Duration.ofNanos(System.nanoTime() - committed);
   }
 
   private static boolean sameUsage(int port, String account, long[] want) {

@@ -59,7 +59,10 @@ public final class ApiVerticle extends VerticleBase {
     router.errorHandler(400, this::failure);
     router.errorHandler(500, this::failure);
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-            .setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS).setCompressionSupported(false))
+            .setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS).setCompressionSupported(false)
+            // Connections that stay silent are closed; above the load balancer's 60 s, so that it
+            // never sends a request on a connection this side is closing.
+            .setIdleTimeout(IDLE_TIMEOUT_SECONDS))
         .invalidRequestHandler(ApiVerticle::invalidRequest)
         .requestHandler(router)
         .listen();
@@ -67,6 +70,7 @@ public final class ApiVerticle extends VerticleBase {
 
   static final int MAX_REQUEST_LINE = 8192;
   static final int MAX_HEADERS = 16384;
+  static final int IDLE_TIMEOUT_SECONDS = 75;
 
   /** A request HTTP decoding refused (too long a line or headers, bad syntax): answered in JSON too. */
   private static void invalidRequest(HttpServerRequest request) {

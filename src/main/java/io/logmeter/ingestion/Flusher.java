@@ -78,18 +78,18 @@ final class Flusher {
     int sameBatchDuplicates = split(batch, raw, rejected);
     metrics.flushSize.record(batch.size());
 
-    return retry.run(() -> archive.put(raw, rejected).onFailure(failure ->
-            log.warn("archive of {} deliveries failed ({}); retrying", batch.size(), AwsErrors.code(failure))),
-        AwsErrors::isTransient)
-        .compose(archived -> commit(raw.records()))
-        .compose(outcome -> index(outcome).map(outcome))
+    return metrics.timed("archive", () -> retry.run(() -> archive.put(raw, rejected).onFailure(failure ->
+                log.warn("archive of {} deliveries failed ({}); retrying", batch.size(), AwsErrors.code(failure))),
+            AwsErrors::isTransient))
+        .compose(archived -> metrics.timed("commit", () -> commit(raw.records())))
+        .compose(outcome -> metrics.timed("index", () -> index(outcome)).map(outcome))
         .compose(outcome -> {
           account(outcome, sameBatchDuplicates);
-          return acknowledge(batch, 0);
+          return metrics.timed("acknowledge", () -> acknowledge(batch, 0));
         })
         .recover(failure -> batch.size() > 1 && AwsErrors.isInvalidRequest(failure) && retry.keepTrying()
             ? isolate(batch, failure) : giveUp(batch, failure))
-        .onComplete(done -> metrics.commitLatency.record(Duration.ofNanos(System.nanoTime() - started)));
+        .onComplete(done -> metrics.flushDuration.record(Duration.ofNanos(System.nanoTime() - started)));
   }
 
   /**

@@ -1,5 +1,11 @@
 package io.logmeter.ingestion;
 
+import io.vertx.core.Future;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -23,7 +29,8 @@ final class IngestMetrics {
   final Counter counterItems;
   final Counter indexItems;
   final DistributionSummary flushSize;
-  final Timer commitLatency;
+  final Timer flushDuration;
+  private final Map<String, Timer> steps = new HashMap<>();
   final Timer publishToCommit;
   private final MeterRegistry registry;
 
@@ -51,13 +58,24 @@ final class IngestMetrics {
     indexItems = itemsWritten("index", "logs index puts (plain)");
     flushSize = DistributionSummary.builder("logmeter.flush.size").description("deliveries per flush")
         .register(registry);
-    commitLatency = Timer.builder("logmeter.commit.latency").description("archive, commit and acknowledge of a flush")
-        .publishPercentiles(0.5, 0.99).register(registry);
+    flushDuration = Timer.builder("logmeter.flush.duration")
+        .description("a whole flush: archive, commit, index and acknowledge").publishPercentiles(0.5, 0.99)
+        .register(registry);
+    for (String step : List.of("archive", "commit", "index", "acknowledge")) {
+      steps.put(step, Timer.builder("logmeter.flush.step").description("one step of a flush, its retries included")
+          .tag("step", step).publishPercentiles(0.5, 0.99).register(registry));
+    }
     publishToCommit = Timer.builder("logmeter.publish.to.commit")
         .description("from the message's event time to its commit").publishPercentiles(0.5, 0.99)
         .register(registry);
     Gauge.builder("logmeter.inflight.messages", inFlight, InFlight::messages).register(registry);
     Gauge.builder("logmeter.inflight.bytes", inFlight, InFlight::bytes).baseUnit("bytes").register(registry);
+  }
+
+  /** Runs one step of a flush ({@code archive}, {@code commit}, {@code index}, {@code acknowledge}), timed. */
+  <T> Future<T> timed(String step, Supplier<Future<T>> action) {
+    long started = System.nanoTime();
+    return action.get().onComplete(done -> steps.get(step).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
   }
 
   /** Items written, by kind: with the item sizes, what a write costs in AWS's capacity units. */

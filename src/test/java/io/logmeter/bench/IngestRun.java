@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +54,8 @@ final class IngestRun {
   /** Drained by each logmeter process before its measured messages, so that the JIT has done most of its work. */
   private static final int WARM_UP_MESSAGES = Integer.getInteger("logmeter.benchmark.warmUpMessages", 10_000);
   private static final int BASELINE_MESSAGES = Integer.getInteger("logmeter.benchmark.baselineMessages", 2_000);
+  /** The mixes logmeter runs on, by name: {@code uniform,skewed} by default. */
+  private static final String MIXES = System.getProperty("logmeter.benchmark.mixes", "uniform,skewed");
   private static final int ACCOUNTS = 1_000;
   private static final int CONSUMERS = 8;
   private static final int WINDOW_FROM_PERCENT = 25;
@@ -92,14 +95,23 @@ final class IngestRun {
       references.put("messages", MESSAGES);
       references.put("meanLogDataBytes", Math.round(uniform.stream().mapToInt(IngestRun::logDataBytes).average()
           .orElse(0)));
+      // Each reference is measured after a warm-up drain of its own, as logmeter is: the emulators'
+      // JIT and this JVM's are then past their start, and each rate is the steady one.
       String drainQueue = sqs.createQueue(q -> q.queueName("bench-drain")).join().queueUrl();
+      TestStack.sendAll(sqs, drainQueue, bodies(WARM_UP_MESSAGES, Mix.UNIFORM, 7));
+      consume(sqs, drainQueue, WARM_UP_MESSAGES, emulators, messages -> CompletableFuture.completedFuture(null));
       TestStack.sendAll(sqs, drainQueue, uniform);
-      double drain = consume(sqs, drainQueue, MESSAGES, messages -> CompletableFuture.completedFuture(null));
+      Drained drained = consume(sqs, drainQueue, MESSAGES, emulators,
+          messages -> CompletableFuture.completedFuture(null));
+      double drain = drained.perSecond();
       references.put("drainMessagesPerSecond", Math.round(drain));
+      // What the SDK alone costs per message for a receive of ten and a delete batch, and what
+      // ElasticMQ costs: the floor under any SQS consumer's CPU per message.
+      references.put("drainConsumerCpuMicrosPerMessage", Math.round(drained.consumerCpuMicrosPerMessage()));
+      references.put("drainEmulatorsCpuMicrosPerMessage", Math.round(drained.emulatorsCpuMicrosPerMessage()));
 
       String baselineQueue = sqs.createQueue(q -> q.queueName("bench-baseline")).join().queueUrl();
-      TestStack.sendAll(sqs, baselineQueue, uniform.subList(0, BASELINE_MESSAGES));
-      double baseline = consume(sqs, baselineQueue, BASELINE_MESSAGES, messages -> {
+      Work perMessage = messages -> {
         List<CompletableFuture<?>> work = new ArrayList<>();
         for (Message m : messages) {
           String account = new JsonObject(m.body()).getString("accountId");
@@ -114,13 +126,20 @@ final class IngestRun {
                   ":one", AttributeValue.fromN("1"))))));
         }
         return CompletableFuture.allOf(work.toArray(CompletableFuture[]::new));
-      });
+      };
+      TestStack.sendAll(sqs, baselineQueue, bodies(BASELINE_MESSAGES / 2, Mix.UNIFORM, 7));
+      consume(sqs, baselineQueue, BASELINE_MESSAGES / 2, emulators, perMessage);
+      TestStack.sendAll(sqs, baselineQueue, uniform.subList(0, BASELINE_MESSAGES));
+      Drained baselineDrained = consume(sqs, baselineQueue, BASELINE_MESSAGES, emulators, perMessage);
+      double baseline = baselineDrained.perSecond();
       references.put("baselineMessages", BASELINE_MESSAGES);
       references.put("baselineMessagesPerSecond", Math.round(baseline));
+      references.put("baselineEmulatorsCpuMicrosPerMessage", Math.round(baselineDrained.emulatorsCpuMicrosPerMessage()));
       sections.put("ingest references (SQS drain limit; per-message S3 + DynamoDB baseline)", references);
 
       String ingestQueue = sqs.getQueueUrl(q -> q.queueName("logmeter-ingest")).join().queueUrl();
-      for (Mix mix : Mix.values()) {
+      for (String name : MIXES.split(",")) {
+        Mix mix = Mix.valueOf(name.strip().toUpperCase(Locale.ROOT));
         TestStack.sendAll(sqs, ingestQueue, bodies(WARM_UP_MESSAGES, mix, 7));
         TestStack.sendAll(sqs, ingestQueue, mix == Mix.UNIFORM ? uniform : bodies(MESSAGES, mix, 5));
         Map<String, Object> section = logmeter(ports, emulators, drain, baseline);
@@ -167,6 +186,13 @@ final class IngestRun {
       double windowMillis = (to.nanos() - from.nanos()) / 1e6;
       section.put("serviceCoresUsed", round((to.cpuMillis() - from.cpuMillis()) / windowMillis));
       section.put("emulatorsCoresUsed", round((emulatorsTo - emulatorsFrom) / windowMillis));
+      // The emulators share the two cores with the service: what they spend per message bounds
+      // the rate whatever the service does. At most cores / (their CPU per message) even if the
+      // service cost nothing.
+      double emulatorsMicros = (emulatorsTo - emulatorsFrom) * 1000.0 / messages;
+      section.put("emulatorsCpuMicrosPerMessage", Math.round(emulatorsMicros));
+      section.put("boundIfServiceCostNothingMessagesPerSecond",
+          Math.round(Runtime.getRuntime().availableProcessors() * 1e6 / emulatorsMicros));
       String busiest = null;
       long busiestMillis = -1;
       for (Map.Entry<String, Long> thread : emulatorThreadsTo.entrySet()) {
@@ -185,6 +211,16 @@ final class IngestRun {
       double counters = to.delta(from, "logmeter_dynamodb_items_written_total{kind=\"counter\"}");
       double index = to.delta(from, "logmeter_dynamodb_items_written_total{kind=\"index\"}");
       section.put("counterUpdatesPerFlush", Math.round(counters / flushes));
+      // Where a flush's time goes: mean milliseconds of each step over the window.
+      Map<String, Double> stepMillis = new LinkedHashMap<>();
+      for (String step : List.of("archive", "commit", "index", "acknowledge")) {
+        String labels = "{step=\"" + step + "\"}";
+        stepMillis.put(step, round(to.delta(from, "logmeter_flush_step_seconds_sum" + labels) * 1000
+            / to.delta(from, "logmeter_flush_step_seconds_count" + labels)));
+      }
+      stepMillis.put("whole flush", round(to.delta(from, "logmeter_flush_duration_seconds_sum") * 1000
+          / to.delta(from, "logmeter_flush_duration_seconds_count")));
+      section.put("meanFlushStepMillis", stepMillis);
       Map<String, Double> requests = new TreeMap<>();
       to.metrics().forEach((name, value) -> {
         if (name.startsWith("logmeter_aws_requests_total{")) {
@@ -234,7 +270,8 @@ final class IngestRun {
       if (nanos > deadline) {
         throw new IllegalStateException("only " + snapshot.accepted() + " of " + accepted + " messages accepted");
       }
-      Thread.sleep(50);
+      // Not too often: each scrape of /metrics costs the service CPU that would count against it.
+      Thread.sleep(250);
     }
   }
 
@@ -242,16 +279,23 @@ final class IngestRun {
     CompletableFuture<?> handle(List<Message> messages);
   }
 
+  /** A drain's rate over the window, and the CPU time per message its consumer and the emulators spent. */
+  record Drained(double perSecond, double consumerCpuMicrosPerMessage, double emulatorsCpuMicrosPerMessage) {
+  }
+
   /**
    * Drains {@code expected} messages with {@value #CONSUMERS} receive loops; messages per second
-   * over the same steady window as logmeter's.
+   * over the same steady window as logmeter's, and the CPU spent meanwhile by this JVM (the
+   * consumer: nothing else runs in it then) and by the emulators.
    */
-  private static double consume(SqsAsyncClient sqs, String queueUrl, int expected, Work work) {
+  private static Drained consume(SqsAsyncClient sqs, String queueUrl, int expected, EmbeddedProcess emulators,
+      Work work) {
     AtomicLong done = new AtomicLong();
     long from = (long) expected * WINDOW_FROM_PERCENT / 100;
     long to = (long) expected * WINDOW_TO_PERCENT / 100;
-    AtomicLong fromNanos = new AtomicLong();
-    AtomicLong toNanos = new AtomicLong();
+    long[] fromMark = new long[3];
+    long[] toMark = new long[3];
+    AtomicLong marked = new AtomicLong();
     // One thread per loop: the common pool has a single worker on two cores, which would serialise them.
     ExecutorService threads = Executors.newFixedThreadPool(CONSUMERS);
     List<CompletableFuture<Void>> loops = new ArrayList<>();
@@ -271,18 +315,32 @@ final class IngestRun {
           }
           sqs.deleteMessageBatch(d -> d.queueUrl(queueUrl).entries(entries)).join();
           long total = done.addAndGet(messages.size());
-          if (total >= from) {
-            fromNanos.compareAndSet(0, System.nanoTime());
+          if (total >= from && marked.compareAndSet(0, 1)) {
+            mark(fromMark, emulators);
           }
-          if (total >= to) {
-            toNanos.compareAndSet(0, System.nanoTime());
+          if (total >= to && marked.compareAndSet(1, 2)) {
+            mark(toMark, emulators);
           }
         }
       }, threads));
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
     threads.shutdown();
-    return (to - from) / ((toNanos.get() - fromNanos.get()) / 1e9);
+    double messages = to - from;
+    return new Drained(messages / ((toMark[0] - fromMark[0]) / 1e9),
+        (toMark[1] - fromMark[1]) / 1e3 / messages, (toMark[2] - fromMark[2]) * 1e3 / messages);
+  }
+
+  /** Now (ns), this JVM's CPU time (ns) and the emulators' (ms). */
+  private static void mark(long[] mark, EmbeddedProcess emulators) {
+    mark[0] = System.nanoTime();
+    mark[1] = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+    try {
+      mark[2] = emulators.cpuMillis();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** ~1 KiB of log data each, half as SNS envelopes, over {@value #ACCOUNTS} accounts as {@code mix} says. */

@@ -278,7 +278,8 @@ final class FaultRig implements AutoCloseable {
             + " messages, sent " + want[0] + " / " + want[1]);
       }
     }
-    assertThat(wrong).as("accounts billed differently from what was sent").isEmpty();
+    assertThat(wrong).as("accounts billed differently from what was sent (the DLQ holds %d)", deadLettered())
+        .isEmpty();
     assertThat(stack.getJson(port, "/v1/accounts/" + MALFORMED_ACCOUNT + "/usage?consistent=true")
         .getLong("messages")).as("malformed bodies billed").isZero();
 

@@ -207,7 +207,12 @@ final class FaultScenarios {
     // within the 30 s an instance refresh or a load balancer allows.
     int grace = size == Size.FAST ? 3 : Config.defaults().getInteger("shutdownGraceSeconds");
     Duration stopLimit = size == Size.FAST ? Duration.ofSeconds(grace + 8) : Duration.ofSeconds(30);
-    JsonObject tuning = new JsonObject().put("shutdownGraceSeconds", grace);
+    // Each death is a failed receive of whatever the process held. With kills about one visibility
+    // timeout apart, a message can be held at every one of them; the queue's redrive setting is
+    // raised above the number of deaths so that this scenario is about crashes, not the DLQ (the
+    // poison scenario is about the DLQ).
+    int deaths = kills + drainingStops + (stopWithDynamoDbDown ? 1 : 0);
+    JsonObject tuning = new JsonObject().put("shutdownGraceSeconds", grace).put("maxReceiveCount", deaths + 2);
     List<String> kinds = new ArrayList<>();
     if (kills > 0) {
       kinds.add("kill -9");
@@ -221,7 +226,6 @@ final class FaultScenarios {
     String name = String.join(" + ", kinds) + " under load (" + size.label() + ")";
     try (FaultRig rig = new FaultRig(name, stack, tuning)) {
       rig.startService();
-      int deaths = kills + drainingStops + (stopWithDynamoDbDown ? 1 : 0);
       // After the kills the scenario waits out the visibility timeout, so that what the killed
       // processes held is back before a SIGTERM looks at the queue. The load goes on through that
       // wait and past the last stop, so that every stop lands on messages in flight.

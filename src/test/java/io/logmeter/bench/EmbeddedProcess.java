@@ -69,6 +69,12 @@ final class EmbeddedProcess implements AutoCloseable {
         Map.entry("LOGMETER_HTTP_PORT", Integer.toString(apiPort)),
         Map.entry("LOGMETER_LOG_FORMAT", "text")));
     env.putAll(extra);
+    // Tuning to try without a rebuild: -Dlogmeter.benchmark.serviceEnv=LOGMETER_MAX_CONCURRENT_FLUSHES=8,…
+    for (String setting : System.getProperty("logmeter.benchmark.serviceEnv", "").split(",")) {
+      if (setting.contains("=")) {
+        env.put(setting.substring(0, setting.indexOf('=')).strip(), setting.substring(setting.indexOf('=') + 1).strip());
+      }
+    }
     return start(List.of("serve"), env);
   }
 

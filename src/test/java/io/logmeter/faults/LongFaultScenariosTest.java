@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fault scenarios at full length: 20,000 messages over a minute, outages of 30 s, five crashes,
- * the queue's real redrive setting. About fifteen minutes on two cores; excluded from the normal
+ * four SIGTERMs with the production grace period, three instances through DynamoDB contention,
+ * the queue's real redrive setting. About thirteen minutes on two cores; excluded from the normal
  * suite by the tag, run as docs/reliability.md says.
  */
 @Tag("long")

@@ -7,6 +7,7 @@ import io.vertx.core.internal.VertxInternal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -41,6 +42,7 @@ public record AwsClients(SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClie
         ? StaticCredentialsProvider.create(AwsBasicCredentials.create(config.awsAccessKeyId(),
             config.awsSecretAccessKey() == null ? "unused" : config.awsSecretAccessKey()))
         : DefaultCredentialsProvider.builder().asyncCredentialUpdateEnabled(true).build();
+    resolveNow(credentials);
 
     // Long polls hold a connection for up to 20 s each: the SQS client gets room for them all.
     SdkAsyncHttpClient sqsHttp = http(loops, config.pollers() + 64);
@@ -61,6 +63,22 @@ public record AwsClients(SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClie
     SnsAsyncClient sns = configure(SnsAsyncClient.builder(), config, config.snsEndpoint(), credentials, metrics,
         snsHttp, Duration.ofSeconds(10)).build();
     return new AwsClients(sqs, s3, dynamo, sns, metrics, List.of(sqsHttp, s3Http, dynamoHttp, snsHttp));
+  }
+
+  /**
+   * The first resolution of credentials (instance metadata, a profile, SSO) blocks the thread that
+   * asks: do it here, on the thread that starts the service, not on an event loop at the first call.
+   * Later refreshes run in the background. If it fails now, the first call tries again.
+   */
+  private static void resolveNow(AwsCredentialsProvider credentials) {
+    if (credentials instanceof StaticCredentialsProvider) {
+      return;
+    }
+    try {
+      credentials.resolveCredentials();
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(AwsClients.class).warn("AWS credentials not available yet: {}", e.getMessage());
+    }
   }
 
   /**

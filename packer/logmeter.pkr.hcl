@@ -40,6 +40,12 @@ variable "subnet_id" {
   default = ""
 }
 
+variable "ssh_source_cidrs" {
+  type        = list(string)
+  description = "Addresses allowed to reach the build instance's SSH port (the temporary security group). Narrow it to your build host, e.g. [\"203.0.113.7/32\"]."
+  default     = ["0.0.0.0/0"]
+}
+
 locals {
   build_time = formatdate("YYYYMMDDhhmmss", timestamp())
   jar        = abspath(substr(var.jar_path, 0, 1) == "/" ? var.jar_path : "${path.root}/${var.jar_path}")
@@ -83,6 +89,13 @@ source "amazon-ebs" "logmeter" {
     BaseAMIName = "{{ .SourceAMIName }}"
     BuildTime   = local.build_time
   }
+  snapshot_tags = {
+    Name        = "logmeter-${var.version}"
+    Application = "logmeter"
+    Version     = var.version
+    BuildTime   = local.build_time
+  }
+  temporary_security_group_source_cidrs = var.ssh_source_cidrs
   run_tags = {
     Name        = "logmeter-packer-build"
     Application = "logmeter"

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.logmeter.ledger.CounterDelta;
 import io.logmeter.retry.AwsErrors;
-import io.logmeter.usage.UsageStore;
+import io.logmeter.usage.Usage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -35,7 +37,7 @@ public final class UsageAlerts {
   private static final Logger log = LoggerFactory.getLogger(UsageAlerts.class);
 
   private final List<Long> thresholds;
-  private final UsageStore usage;
+  private final Function<String, CompletableFuture<Usage>> consistentTotal;
   private final DynamoDbAsyncClient dynamo;
   private final String table;
   private final AlertPublisher publisher;
@@ -45,10 +47,12 @@ public final class UsageAlerts {
   private final Cache<String, long[]> totals;
   private final Set<String> sent = ConcurrentHashMap.newKeySet();
 
-  public UsageAlerts(List<Long> thresholds, UsageStore usage, DynamoDbAsyncClient dynamo, String table,
+  /** @param consistentTotal an account's total, read strongly consistently (e.g. {@code UsageStore#total}) */
+  public UsageAlerts(List<Long> thresholds, Function<String, CompletableFuture<Usage>> consistentTotal,
+      DynamoDbAsyncClient dynamo, String table,
       AlertPublisher publisher, Context context, Clock clock, Duration refresh, Duration claimTimeout) {
     this.thresholds = thresholds.stream().sorted().toList();
-    this.usage = usage;
+    this.consistentTotal = consistentTotal;
     this.dynamo = dynamo;
     this.table = table;
     this.publisher = publisher;
@@ -81,7 +85,7 @@ public final class UsageAlerts {
       return Future.succeededFuture(known[0]);
     }
     // Read after the commit: the total includes it.
-    return Future.fromCompletionStage(usage.total(delta.accountId(), true), context).map(loaded -> {
+    return Future.fromCompletionStage(consistentTotal.apply(delta.accountId()), context).map(loaded -> {
       totals.put(delta.accountId(), new long[] {loaded.bytes()});
       return loaded.bytes();
     }).onFailure(failure -> log.warn("alert check of {} skipped: {}", delta.accountId(), AwsErrors.code(failure)));
@@ -94,26 +98,19 @@ public final class UsageAlerts {
    * once per account and threshold), and the running total is read afresh at the next commit.
    */
   private void check(String accountId, long runningTotal) {
-    if (!crossedUnsent(accountId, runningTotal)) {
+    if (due(accountId, runningTotal).isEmpty()) {
       return;
     }
     totals.invalidate(accountId);
-    Future.fromCompletionStage(usage.total(accountId, true), context).onSuccess(loaded -> {
-      for (long threshold : thresholds) {
-        if (loaded.bytes() >= threshold && !sent.contains(accountId + '/' + threshold)) {
-          claim(accountId, threshold, loaded.bytes());
-        }
-      }
-    }).onFailure(failure -> log.warn("alert check of {} skipped: {}", accountId, AwsErrors.code(failure)));
+    Future.fromCompletionStage(consistentTotal.apply(accountId), context)
+        .onSuccess(loaded -> due(accountId, loaded.bytes()).forEach(threshold -> claim(accountId, threshold,
+            loaded.bytes())))
+        .onFailure(failure -> log.warn("alert check of {} skipped: {}", accountId, AwsErrors.code(failure)));
   }
 
-  private boolean crossedUnsent(String accountId, long total) {
-    for (long threshold : thresholds) {
-      if (total >= threshold && !sent.contains(accountId + '/' + threshold)) {
-        return true;
-      }
-    }
-    return false;
+  /** The thresholds {@code total} has reached whose alert this instance has not seen sent. */
+  private List<Long> due(String accountId, long total) {
+    return thresholds.stream().filter(t -> total >= t && !sent.contains(accountId + '/' + t)).toList();
   }
 
   private void claim(String accountId, long threshold, long total) {

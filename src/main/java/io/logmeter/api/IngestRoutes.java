@@ -1,9 +1,6 @@
 package io.logmeter.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.logmeter.message.MessageParser;
 import io.logmeter.message.Utf8;
 import io.logmeter.publish.LogPublisher;
@@ -31,9 +28,6 @@ final class IngestRoutes {
   /** SNS's limit for one publish (and for a whole batch). */
   static final int MAX_BODY_BYTES = 256 * 1024;
   static final int MAX_BATCH = 10;
-  /** Strict: a body with anything after its JSON value ({@code {…} junk}) is not JSON. */
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   private static final Logger log = LoggerFactory.getLogger(IngestRoutes.class);
 
   private final LogPublisher publisher;
@@ -65,7 +59,7 @@ final class IngestRoutes {
   private void ingest(RoutingContext ctx) {
     JsonNode body;
     try {
-      body = JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+      body = MessageParser.readJson(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
     } catch (IOException e) {
       throw new ApiError(400, "invalid_json", "the body is not JSON");
     }
@@ -83,6 +77,9 @@ final class IngestRoutes {
     }
     List<String> payloads = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
+      if (!items.get(i).isObject()) {
+        throw new ApiError(400, "invalid_json", "[" + i + "] must be a JSON object");
+      }
       payloads.add(payload(items.get(i), batch ? "[" + i + "]." : ""));
     }
     Future.fromCompletionStage(publisher.publish(payloads), context).onComplete(done -> {
@@ -114,10 +111,6 @@ final class IngestRoutes {
 
   /** The payload as the pipeline will bill it, or a 400 naming the field ({@code where}) at fault. */
   private static String payload(JsonNode item, String where) {
-    if (!item.isObject()) {
-      // Only an element of a batch can be something else: a lone body was checked to be an object.
-      throw new ApiError(400, "invalid_json", where.substring(0, where.length() - 1) + " must be a JSON object");
-    }
     JsonNode account = item.get("accountId");
     JsonNode logData = item.get("logData");
     if (account == null || !account.isTextual() || !MessageParser.isUuid(account.textValue())) {

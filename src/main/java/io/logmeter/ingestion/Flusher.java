@@ -5,6 +5,7 @@ import io.logmeter.archive.ArchiveKeys;
 import io.logmeter.archive.ArchiveObject;
 import io.logmeter.archive.ArchivedRecord;
 import io.logmeter.archive.RawArchive;
+import io.logmeter.ingestion.IngestMetrics.Step;
 import io.logmeter.ledger.CommitOutcome;
 import io.logmeter.ledger.CounterDelta;
 import io.logmeter.ledger.UsageLedger;
@@ -78,14 +79,14 @@ final class Flusher {
     int sameBatchDuplicates = split(batch, raw, rejected);
     metrics.flushSize.record(batch.size());
 
-    return metrics.timed("archive", () -> retry.run(() -> archive.put(raw, rejected).onFailure(failure ->
+    return metrics.timed(Step.ARCHIVE, () -> retry.run(() -> archive.put(raw, rejected).onFailure(failure ->
                 log.warn("archive of {} deliveries failed ({}); retrying", batch.size(), AwsErrors.code(failure))),
             AwsErrors::isTransient))
-        .compose(archived -> metrics.timed("commit", () -> commit(raw.records())))
-        .compose(outcome -> metrics.timed("index", () -> index(outcome)).map(outcome))
+        .compose(archived -> metrics.timed(Step.COMMIT, () -> commit(raw.records())))
+        .compose(outcome -> metrics.timed(Step.INDEX, () -> index(outcome)).map(outcome))
         .compose(outcome -> {
           account(outcome, sameBatchDuplicates);
-          return metrics.timed("acknowledge", () -> acknowledge(batch, 0));
+          return metrics.timed(Step.ACKNOWLEDGE, () -> acknowledge(batch, 0));
         })
         .recover(failure -> batch.size() > 1 && AwsErrors.isInvalidRequest(failure) && retry.keepTrying()
             ? isolate(batch, failure) : giveUp(batch, failure))
@@ -180,7 +181,6 @@ final class Flusher {
     metrics.accepted.increment(outcome.committed().size());
     metrics.duplicates.increment(outcome.duplicates().size() + sameBatchDuplicates);
     metrics.writeUnits.increment(outcome.writeUnits());
-    metrics.ledgerItems.increment(outcome.committed().size());
     metrics.counterItems.increment(outcome.counted().size());
     for (ArchivedRecord r : outcome.committed()) {
       metrics.acceptedBytes.increment(r.record().bytes());

@@ -1,8 +1,8 @@
 package io.logmeter.ingestion;
 
 import io.vertx.core.Future;
-import java.util.HashMap;
-import java.util.List;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -25,12 +25,16 @@ final class IngestMetrics {
   final Counter extended;
   final Counter flushFailures;
   final Counter writeUnits;
-  final Counter ledgerItems;
   final Counter counterItems;
   final Counter indexItems;
   final DistributionSummary flushSize;
   final Timer flushDuration;
-  private final Map<String, Timer> steps = new HashMap<>();
+  private final Map<Step, Timer> steps = new EnumMap<>(Step.class);
+
+  /** The steps of a flush, in their order. */
+  enum Step {
+    ARCHIVE, COMMIT, INDEX, ACKNOWLEDGE
+  }
   final Timer publishToCommit;
   private final MeterRegistry registry;
 
@@ -53,7 +57,6 @@ final class IngestMetrics {
         .register(registry);
     writeUnits = Counter.builder("logmeter.dynamodb.write.units")
         .description("write capacity consumed by ledger commits and log index puts").register(registry);
-    ledgerItems = itemsWritten("ledger", "ledger puts committed (transactional)");
     counterItems = itemsWritten("counter", "usage counter updates committed (transactional)");
     indexItems = itemsWritten("index", "logs index puts (plain)");
     flushSize = DistributionSummary.builder("logmeter.flush.size").description("deliveries per flush")
@@ -61,9 +64,9 @@ final class IngestMetrics {
     flushDuration = Timer.builder("logmeter.flush.duration")
         .description("a whole flush: archive, commit, index and acknowledge").publishPercentiles(0.5, 0.99)
         .register(registry);
-    for (String step : List.of("archive", "commit", "index", "acknowledge")) {
+    for (Step step : Step.values()) {
       steps.put(step, Timer.builder("logmeter.flush.step").description("one step of a flush, its retries included")
-          .tag("step", step).publishPercentiles(0.5, 0.99).register(registry));
+          .tag("step", step.name().toLowerCase(Locale.ROOT)).publishPercentiles(0.5, 0.99).register(registry));
     }
     publishToCommit = Timer.builder("logmeter.publish.to.commit")
         .description("from the message's event time to its commit").publishPercentiles(0.5, 0.99)
@@ -72,8 +75,8 @@ final class IngestMetrics {
     Gauge.builder("logmeter.inflight.bytes", inFlight, InFlight::bytes).baseUnit("bytes").register(registry);
   }
 
-  /** Runs one step of a flush ({@code archive}, {@code commit}, {@code index}, {@code acknowledge}), timed. */
-  <T> Future<T> timed(String step, Supplier<Future<T>> action) {
+  /** Runs one step of a flush, timed. */
+  <T> Future<T> timed(Step step, Supplier<Future<T>> action) {
     long started = System.nanoTime();
     return action.get().onComplete(done -> steps.get(step).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
   }

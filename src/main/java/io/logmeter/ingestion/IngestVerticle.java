@@ -70,7 +70,8 @@ public final class IngestVerticle extends VerticleBase {
         metrics::commitCancelled);
     LogIndex logIndex = new LogIndex(aws.dynamo(), config.logsTable(), config.logShards(),
         config.logsIndexTtl().toSeconds());
-    UsageAlerts alerts = new UsageAlerts(config.alertThresholds(), new UsageStore(aws.dynamo(), config.usageTable()),
+    UsageStore usage = new UsageStore(aws.dynamo(), config.usageTable());
+    UsageAlerts alerts = new UsageAlerts(config.alertThresholds(), account -> usage.total(account, true),
         aws.dynamo(), config.usageTable(), alertPublisher, context, clock, config.alertRefresh(), Duration.ofMinutes(1));
     flusher = new Flusher(new RawArchive(aws.s3(), context, config.bucket()), ledger, logIndex, queue, cache, alerts,
         retry, context, clock, metrics, config.instanceId());

@@ -139,10 +139,10 @@ public final class UsageLedger {
         if (!counted.isEmpty()) {
           return withoutDuplicates(a, counted, tries);
         }
-        String reason = reasonOf(cancelled.cancellationReasons());
-        cancellations.accept(reason);
-        if ("ValidationError".equals(reason)) {
-          // The request itself is invalid: sending it again cannot succeed.
+        cancellations.accept(reasonOf(cancelled.cancellationReasons()));
+        if (AwsErrors.isInvalidRequest(cancelled)) {
+          // The request itself is invalid (whatever else was cancelled with it): sending it again
+          // cannot succeed. The flush singles out the message at fault.
           return Future.failedFuture(cause);
         }
         return later(tries, () -> commitChunk(a.next(), tries + 1), cause);

@@ -31,6 +31,11 @@ public final class MessageParser {
   private MessageParser() {
   }
 
+  /** JSON as this parser reads it (strictly: nothing may follow the value), for HTTP ingest to read alike. */
+  public static JsonNode readJson(byte[] json) throws java.io.IOException {
+    return JSON.readTree(json);
+  }
+
   /**
    * @param sqsMessageId    the SQS MessageId, the idempotency key for raw delivery
    * @param body            the SQS message body

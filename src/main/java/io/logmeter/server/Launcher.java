@@ -45,7 +45,7 @@ public final class Launcher {
    * After the grace period: time to give unfinished messages back and close the clients. With the
    * default grace (20 s) the process exits within 28 s of SIGTERM, inside a 30 s stop budget.
    */
-  static final long AFTER_GRACE_SECONDS = 8;
+  public static final long AFTER_GRACE_SECONDS = 8;
 
   /** On SIGTERM (or Ctrl-C): not ready, drain, exit. */
   public static void stopOnShutdown(Service service, Runnable afterStop) {

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class UsageAlertsRaceTest {
   static void start() throws Exception {
     stack = TestStack.shared();
     vertx = Vertx.vertx();
-    dynamo = DynamoDbAsyncClient.builder().endpointOverride(URI.create(stack.aws.dynamodbEndpoint()))
+    dynamo = DynamoDbAsyncClient.builder().endpointOverride(URI.create(stack.dynamodbEndpoint()))
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
   }
@@ -100,15 +101,26 @@ class UsageAlertsRaceTest {
     setTotal(table, account, 60);
     List<String> published = new CopyOnWriteArrayList<>();
     Context context = vertx.getOrCreateContext();
-    UsageAlerts alerts = instance(table, published, context);
+    AtomicInteger reads = new AtomicInteger();
+    UsageStore store = new UsageStore(dynamo, table);
+    UsageAlerts alerts = new UsageAlerts(List.of(100L, 1000L), id -> {
+      reads.incrementAndGet();
+      return store.total(id, true);
+    }, dynamo, table, (id, alert) -> {
+      published.add(alert);
+      return CompletableFuture.completedFuture(null);
+    }, context, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(1));
 
     // The first commit is read back from the table (60, it is in there). The second reports a
     // delta that the table does not hold: as when a read already held a concurrent commit whose
-    // delta then arrives too. The running total (120) says "crossed"; the counters say 60.
+    // delta then arrives too. The running total (120) says "crossed"; the counters say 60, and
+    // the confirming read (the second) finds it so.
     context.runOnContext(v -> alerts.committed(List.of(new CounterDelta(account, null, 60, 1))));
+    TestStack.await(Duration.ofSeconds(10), "the running total read", () -> reads.get() == 1);
+    Thread.sleep(100);
+    context.runOnContext(v -> alerts.committed(List.of(new CounterDelta(account, null, 60, 1))));
+    TestStack.await(Duration.ofSeconds(10), "the crossing confirmed or not", () -> reads.get() == 2);
     Thread.sleep(500);
-    context.runOnContext(v -> alerts.committed(List.of(new CounterDelta(account, null, 60, 1))));
-    Thread.sleep(1000);
 
     assertThat(published).isEmpty();
     assertThat(alertState(table, account)).isNull();
@@ -119,7 +131,8 @@ class UsageAlertsRaceTest {
       published.add(alert);
       return CompletableFuture.completedFuture(null);
     };
-    return new UsageAlerts(List.of(100L, 1000L), new UsageStore(dynamo, table), dynamo, table, publisher,
+    UsageStore store = new UsageStore(dynamo, table);
+    return new UsageAlerts(List.of(100L, 1000L), account -> store.total(account, true), dynamo, table, publisher,
         context, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(1));
   }
 

@@ -6,6 +6,7 @@ import io.logmeter.Messages;
 import io.logmeter.TestStack;
 import io.logmeter.faults.FaultRig.Dependency;
 import io.logmeter.server.Config;
+import io.logmeter.server.Launcher;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -199,14 +200,15 @@ final class FaultScenarios {
    * visibility timeout), then {@code drainingStops} SIGTERMs with every dependency up (it drains and
    * exits within 30 s), then, if asked, a SIGTERM while DynamoDB is down: it cannot finish, so when
    * the grace period is over it makes what it holds visible again at once and exits, within the
-   * grace period plus the 10 s the launcher allows. After every SIGTERM nothing may be left
+   * grace period plus the {@link Launcher#AFTER_GRACE_SECONDS} the launcher allows. After every SIGTERM nothing may be left
    * invisible in the queue.
    */
   Figures deaths(int kills, int drainingStops, boolean stopWithDynamoDbDown) throws Exception {
     // FAST shortens the grace period; LONG keeps the production default, and its stops must end
     // within the 30 s an instance refresh or a load balancer allows.
     int grace = size == Size.FAST ? 3 : Config.defaults().getInteger("shutdownGraceSeconds");
-    Duration stopLimit = size == Size.FAST ? Duration.ofSeconds(grace + 8) : Duration.ofSeconds(30);
+    Duration stopLimit = size == Size.FAST ? Duration.ofSeconds(grace + Launcher.AFTER_GRACE_SECONDS)
+        : Duration.ofSeconds(30);
     // Each death is a failed receive of whatever the process held. With kills about one visibility
     // timeout apart, a message can be held at every one of them; the queue's redrive setting is
     // raised above the number of deaths so that this scenario is about crashes, not the DLQ (the
@@ -264,7 +266,9 @@ final class FaultScenarios {
         sleepUntil(later + size.load().toNanos() * ++death / (deaths + 1));
         rig.takeDown(Dependency.DYNAMODB);
         rig.fault("DynamoDB down at SIGTERM");
-        awaitHolding(rig);
+        // LONG: thousands held, so that the release at the end of the grace period is measured
+        // at scale, inside the time the launcher allows after it.
+        awaitHolding(rig, size == Size.LONG ? 3000 : 1);
         Thread.sleep(500);
         notes.add(stop(rig, "DynamoDB down, grace " + grace + " s", stopLimit));
         rig.bringBack(Dependency.DYNAMODB);
@@ -332,7 +336,11 @@ final class FaultScenarios {
 
   /** Until the service holds messages, so that a crash or a stop lands on work in flight. */
   private static void awaitHolding(FaultRig rig) throws InterruptedException {
-    TestStack.await(Duration.ofSeconds(10), "messages in flight", () -> rig.metric(INFLIGHT) > 0);
+    awaitHolding(rig, 1);
+  }
+
+  private static void awaitHolding(FaultRig rig, int atLeast) throws InterruptedException {
+    TestStack.await(Duration.ofSeconds(20), atLeast + " messages in flight", () -> rig.metric(INFLIGHT) >= atLeast);
   }
 
   private static void sleepUntil(long nanos) throws InterruptedException {

@@ -137,16 +137,12 @@ class CrashRecoveryTest {
     assertThat(new JsonObject(line).getString("messageId")).isEqualTo(id);
   }
 
+  /** A counter of the service, or -1 while it does not answer (frozen). */
   private static double metric(TestStack stack, int port, String name) {
     try {
-      for (String line : stack.get(port, "/metrics").body().split("\n")) {
-        if (line.startsWith(name + " ")) {
-          return Double.parseDouble(line.substring(name.length() + 1));
-        }
-      }
+      return stack.metric(port, name);
     } catch (Exception e) {
       return -1;
     }
-    return 0;
   }
 }

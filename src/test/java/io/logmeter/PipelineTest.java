@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The pipeline end to end against the real emulators: messages in through the SQS API, usage out
@@ -132,7 +131,7 @@ class PipelineTest {
     // The malformed bodies that name an account are never billed to it.
     assertThat(stack.getJson(port, "/v1/accounts/6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f/usage?consistent=true")
         .getLong("messages")).isZero();
-    assertThat(queueDepth(stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl())).isZero();
+    assertThat(stack.queueDepth(stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl())).isZero();
   }
 
   @Test
@@ -153,7 +152,7 @@ class PipelineTest {
     JsonObject usage = stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true");
     assertThat(usage.getLong("messages")).isEqualTo(1);
     assertThat(usage.getLong("bytes")).isEqualTo(15);
-    assertThat(metric(port, "logmeter_messages_duplicates_total")).isEqualTo(1.0);
+    assertThat(stack.metric(port, "logmeter_messages_duplicates_total")).isEqualTo(1.0);
   }
 
   @Test
@@ -213,15 +212,6 @@ class PipelineTest {
     }
   }
 
-  static double metric(int port, String name) throws Exception {
-    for (String line : stack.get(port, "/metrics").body().split("\n")) {
-      if (line.startsWith(name + " ")) {
-        return Double.parseDouble(line.substring(name.length() + 1));
-      }
-    }
-    return 0;
-  }
-
   private static String logData(Random random) {
     StringBuilder text = new StringBuilder();
     int parts = random.nextInt(30);
@@ -242,19 +232,7 @@ class PipelineTest {
   }
 
   static void awaitQueueEmpty(TestStack stack, String queueUrl, Duration timeout) throws InterruptedException {
-    TestStack.await(timeout, "queue " + queueUrl + " to be empty", () -> queueDepth(stack, queueUrl) == 0);
-  }
-
-  static long queueDepth(String queueUrl) {
-    return queueDepth(stack, queueUrl);
-  }
-
-  static long queueDepth(TestStack stack, String queueUrl) {
-    Map<QueueAttributeName, String> attributes = stack.sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
-        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-    return Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-        + Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    TestStack.await(timeout, "queue " + queueUrl + " to be empty", () -> stack.queueDepth(queueUrl) == 0);
   }
 
   static List<JsonObject> records(Names names, String prefix) {

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
@@ -201,6 +202,25 @@ public final class TestStack implements AutoCloseable {
       throw new AssertionError(pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
     }
     return new JsonObject(response.body());
+  }
+
+  /** A sample of a service's /metrics, by its name with labels; 0 when it has none yet. */
+  public double metric(int port, String name) throws Exception {
+    for (String line : get(port, "/metrics").body().split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1));
+      }
+    }
+    return 0;
+  }
+
+  /** Messages in the queue, visible or not. */
+  public long queueDepth(String queueUrl) {
+    Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+    return Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        + Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
   }
 
   /** Sends the bodies in batches of ten, sixteen batches at a time; fails if any entry fails. */

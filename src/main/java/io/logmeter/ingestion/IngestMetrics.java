@@ -1,20 +1,25 @@
 package io.logmeter.ingestion;
 
-import io.vertx.core.Future;
-import java.util.EnumMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** The pipeline's meters, exported on /metrics as logmeter_messages_*, logmeter_flush_* and so on. */
 final class IngestMetrics {
+
+  /** The steps of a flush, in their order. */
+  enum Step {
+    ARCHIVE, COMMIT, INDEX, ACKNOWLEDGE
+  }
 
   final Counter received;
   final Counter accepted;
@@ -31,10 +36,6 @@ final class IngestMetrics {
   final Timer flushDuration;
   private final Map<Step, Timer> steps = new EnumMap<>(Step.class);
 
-  /** The steps of a flush, in their order. */
-  enum Step {
-    ARCHIVE, COMMIT, INDEX, ACKNOWLEDGE
-  }
   final Timer publishToCommit;
   private final MeterRegistry registry;
 

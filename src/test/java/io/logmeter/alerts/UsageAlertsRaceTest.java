@@ -70,7 +70,7 @@ class UsageAlertsRaceTest {
     List<CompletableFuture<Void>> told = new ArrayList<>();
     for (int i = 0; i < INSTANCES; i++) {
       Context context = vertx.getOrCreateContext();
-      UsageAlerts alerts = instance(table, published, context);
+      UsageAlerts alerts = instance(table, published, context, new AtomicInteger());
       CompletableFuture<Void> done = new CompletableFuture<>();
       told.add(done);
       new Thread(() -> {
@@ -102,14 +102,7 @@ class UsageAlertsRaceTest {
     List<String> published = new CopyOnWriteArrayList<>();
     Context context = vertx.getOrCreateContext();
     AtomicInteger reads = new AtomicInteger();
-    UsageStore store = new UsageStore(dynamo, table);
-    UsageAlerts alerts = new UsageAlerts(List.of(100L, 1000L), id -> {
-      reads.incrementAndGet();
-      return store.total(id, true);
-    }, dynamo, table, (id, alert) -> {
-      published.add(alert);
-      return CompletableFuture.completedFuture(null);
-    }, context, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(1));
+    UsageAlerts alerts = instance(table, published, context, reads);
 
     // The first commit is read back from the table (60, it is in there). The second reports a
     // delta that the table does not hold: as when a read already held a concurrent commit whose
@@ -126,13 +119,17 @@ class UsageAlertsRaceTest {
     assertThat(alertState(table, account)).isNull();
   }
 
-  private static UsageAlerts instance(String table, List<String> published, Context context) {
+  /** One instance's alerts: publishes into {@code published}, counts its consistent reads in {@code reads}. */
+  private static UsageAlerts instance(String table, List<String> published, Context context, AtomicInteger reads) {
     AlertPublisher publisher = (id, alert) -> {
       published.add(alert);
       return CompletableFuture.completedFuture(null);
     };
     UsageStore store = new UsageStore(dynamo, table);
-    return new UsageAlerts(List.of(100L, 1000L), account -> store.total(account, true), dynamo, table, publisher,
+    return new UsageAlerts(List.of(100L, 1000L), account -> {
+      reads.incrementAndGet();
+      return store.total(account, true);
+    }, dynamo, table, publisher,
         context, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(1));
   }
 

@@ -246,12 +246,7 @@ final class FaultRig implements AutoCloseable {
   /** A counter of the running service's /metrics, or -1 while it does not answer. */
   double metric(String name) {
     try {
-      for (String line : stack.get(port, "/metrics").body().split("\n")) {
-        if (line.startsWith(name + " ")) {
-          return Double.parseDouble(line.substring(name.length() + 1));
-        }
-      }
-      return 0;
+      return stack.metric(port, name);
     } catch (Exception e) {
       return -1;
     }

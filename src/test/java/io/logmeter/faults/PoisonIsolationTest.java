@@ -15,7 +15,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * One message that DynamoDB refuses as invalid, batched with many good ones: the good ones are
@@ -60,8 +59,8 @@ class PoisonIsolationTest {
 
       String dlqUrl = stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl();
       TestStack.await(Duration.ofSeconds(60), "the refused message dead-lettered",
-          () -> messages(stack, dlqUrl) == 1);
-      TestStack.await(Duration.ofSeconds(30), "the queue drained", () -> messages(stack, queueUrl) == 0);
+          () -> stack.queueDepth(dlqUrl) == 1);
+      TestStack.await(Duration.ofSeconds(30), "the queue drained", () -> stack.queueDepth(queueUrl) == 0);
 
       JsonObject usage = stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true");
       assertThat(usage.getLong("messages")).isEqualTo(40);
@@ -72,25 +71,8 @@ class PoisonIsolationTest {
           .messages().get(0);
       assertThat(dead.body()).isEqualTo(poison);
       // Only the poison went round: every neighbour was received once and acknowledged.
-      double received = metric(stack, port, "logmeter_messages_received_total");
+      double received = stack.metric(port, "logmeter_messages_received_total");
       assertThat(received).isEqualTo(40 + 2);
     }
-  }
-
-  private static long messages(TestStack stack, String queueUrl) {
-    var attributes = stack.sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-    return Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-        + Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-  }
-
-  private static double metric(TestStack stack, int port, String name) throws Exception {
-    for (String line : stack.get(port, "/metrics").body().split("\n")) {
-      if (line.startsWith(name + " ")) {
-        return Double.parseDouble(line.substring(name.length() + 1));
-      }
-    }
-    throw new AssertionError(name + " not in /metrics");
   }
 }

@@ -1,7 +1,9 @@
 package io.logmeter.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.logmeter.message.Identifiers;
 import io.logmeter.message.MessageParser;
+import io.logmeter.message.SnsEnvelope;
 import io.logmeter.message.Utf8;
 import io.logmeter.publish.LogPublisher;
 import io.vertx.core.Context;
@@ -76,11 +78,19 @@ final class IngestRoutes {
       throw new ApiError(400, "invalid_json", "the body must be a log object or an array of them");
     }
     List<String> payloads = new ArrayList<>(items.size());
+    long publishedBytes = 0;
     for (int i = 0; i < items.size(); i++) {
       if (!items.get(i).isObject()) {
         throw new ApiError(400, "invalid_json", "[" + i + "] must be a JSON object");
       }
-      payloads.add(payload(items.get(i), batch ? "[" + i + "]." : ""));
+      String payload = payload(items.get(i), batch ? "[" + i + "]." : "");
+      requireDeliverable(payload, batch ? "[" + i + "]" : "the log");
+      publishedBytes += Utf8.encodedLength(payload);
+      payloads.add(payload);
+    }
+    if (publishedBytes > SnsEnvelope.MAX_PUBLISH_BYTES) {
+      throw new ApiError(413, "payload_too_large", "the logs add up to " + publishedBytes
+          + " bytes, over the " + SnsEnvelope.MAX_PUBLISH_BYTES + " the topic takes in one publish");
     }
     Future.fromCompletionStage(publisher.publish(payloads), context).onComplete(done -> {
       if (done.failed()) {
@@ -109,11 +119,23 @@ final class IngestRoutes {
     return failed.isEmpty() ? answer : answer.put("failed", failed);
   }
 
+  /**
+   * SNS takes the payload but delivers it inside an envelope that escapes it again: refused here,
+   * rather than answered 202 and then lost, is any payload whose envelope the queue could not take.
+   */
+  private static void requireDeliverable(String payload, String what) {
+    long delivered = SnsEnvelope.deliveredBytes(payload);
+    if (delivered > SnsEnvelope.MAX_QUEUE_MESSAGE_BYTES) {
+      throw new ApiError(413, "payload_too_large", what + " would be " + delivered + " bytes once SNS has "
+          + "enveloped and escaped it, over the " + SnsEnvelope.MAX_QUEUE_MESSAGE_BYTES + " the queue takes");
+    }
+  }
+
   /** The payload as the pipeline will bill it, or a 400 naming the field ({@code where}) at fault. */
   private static String payload(JsonNode item, String where) {
     JsonNode account = item.get("accountId");
     JsonNode logData = item.get("logData");
-    if (account == null || !account.isTextual() || !MessageParser.isUuid(account.textValue())) {
+    if (account == null || !account.isTextual() || !Identifiers.isUuid(account.textValue())) {
       throw new ApiError(400, "invalid_account_id", where + "accountId must be a UUID");
     }
     if (logData == null || !logData.isTextual()) {

@@ -4,6 +4,7 @@ import io.logmeter.archive.RawRecords;
 import io.logmeter.ledger.LedgerEntries;
 import io.logmeter.logs.IndexEntry;
 import io.logmeter.logs.LogIndex;
+import io.logmeter.message.Identifiers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -26,8 +27,8 @@ final class LogRoutes {
 
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
-  private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-  private static final Pattern SORT_KEY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#.{1,128}");
+  /** An index sort key: the event time at fixed width, '#', a message id. */
+  private static final Pattern SORT_KEY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#(.+)");
   private static final Logger log = LoggerFactory.getLogger(LogRoutes.class);
 
   private final LogIndex index;
@@ -74,7 +75,7 @@ final class LogRoutes {
   private void one(RoutingContext ctx) {
     String account = RequestParams.accountId(ctx);
     String messageId = ctx.pathParam("messageId");
-    if (!MESSAGE_ID.matcher(messageId).matches()) {
+    if (!Identifiers.isMessageId(messageId)) {
       throw new ApiError(400, "invalid_message_id", "messageId has characters or a length no message id has");
     }
     Future.fromCompletionStage(ledger.find(messageId), context)
@@ -98,7 +99,8 @@ final class LogRoutes {
     }
     try {
       String key = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
-      if (SORT_KEY.matcher(key).matches()) {
+      java.util.regex.Matcher parts = SORT_KEY.matcher(key);
+      if (parts.matches() && Identifiers.isMessageId(parts.group(1))) {
         return key;
       }
     } catch (IllegalArgumentException e) {

@@ -1,6 +1,6 @@
 package io.logmeter.api;
 
-import io.logmeter.message.MessageParser;
+import io.logmeter.message.Identifiers;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -19,7 +19,7 @@ final class RequestParams {
   /** The account of the path, as a lowercase UUID. */
   static String accountId(RoutingContext ctx) {
     String value = ctx.pathParam("accountId");
-    if (value == null || !MessageParser.isUuid(value)) {
+    if (value == null || !Identifiers.isUuid(value)) {
       throw new ApiError(400, "invalid_account_id", "accountId must be a UUID");
     }
     return value.toLowerCase(Locale.ROOT);

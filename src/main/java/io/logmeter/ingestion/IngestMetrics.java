@@ -99,8 +99,9 @@ final class IngestMetrics {
         .tag("reason", reason).register(registry).increment();
   }
 
+  /** An event time can be millennia ago (years 0001 to 9999 are billed): past a day is not latency. */
   void publishedAgo(Duration age) {
-    if (!age.isNegative()) {
+    if (!age.isNegative() && age.compareTo(Duration.ofDays(1)) <= 0) {
       publishToCommit.record(age);
     }
   }

@@ -21,13 +21,6 @@ public final class MessageParser {
   /** Strict: a body with anything after its JSON value ({@code {…} junk}) is not JSON. */
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-  /**
-   * SNS and SQS ids are 36-character UUIDs. The key must also fit DynamoDB's key limits (the
-   * ledger's 2048 bytes, the log index's 1024 with its time prefix), or its commit would fail for
-   * the whole batch: a longer one is a forgery, rejected on its own.
-   */
-  static final int MAX_MESSAGE_ID = 256;
-
   private MessageParser() {
   }
 
@@ -58,7 +51,11 @@ public final class MessageParser {
     if (sentTimestampMs < 0) {
       return rejected("missing_sent_timestamp", "raw message without SentTimestamp attribute");
     }
-    return parsePayload(root, sqsMessageId, Instant.ofEpochMilli(sentTimestampMs));
+    Instant sent = Instant.ofEpochMilli(sentTimestampMs);
+    if (!Identifiers.isEventTime(sent)) {
+      return rejected("invalid_event_time", "SentTimestamp outside the years 0001 to 9999");
+    }
+    return parsePayload(root, sqsMessageId, sent);
   }
 
   private static Parsed parseEnvelope(JsonNode envelope, JsonNode type) {
@@ -71,9 +68,6 @@ public final class MessageParser {
     if (messageId == null || messageId.isEmpty()) {
       return rejected("invalid_envelope", "SNS envelope without a MessageId");
     }
-    if (messageId.length() > MAX_MESSAGE_ID) {
-      return rejected("invalid_message_id", "SNS MessageId longer than " + MAX_MESSAGE_ID + " characters");
-    }
     if (message == null) {
       return rejected("invalid_envelope", "SNS envelope without a string Message");
     }
@@ -85,6 +79,9 @@ public final class MessageParser {
     }
     if (eventTime == null) {
       return rejected("invalid_envelope", "SNS envelope without a valid Timestamp");
+    }
+    if (!Identifiers.isEventTime(eventTime)) {
+      return rejected("invalid_event_time", "SNS Timestamp outside the years 0001 to 9999");
     }
     JsonNode payload;
     try {
@@ -99,12 +96,18 @@ public final class MessageParser {
   }
 
   private static Parsed parsePayload(JsonNode payload, String messageId, Instant eventTime) {
+    if (!Identifiers.isMessageId(messageId)) {
+      // SNS and SQS ids are 36-character UUIDs; anything else is forged, and would be counted under
+      // a key that the read API cannot fetch or page (or, too long, fail its neighbours' commit).
+      return rejected("invalid_message_id", "the message id is not 1 to " + Identifiers.MAX_MESSAGE_ID
+          + " characters of [A-Za-z0-9_.:-]");
+    }
     JsonNode account = payload.get("accountId");
     JsonNode logData = payload.get("logData");
     if (account == null || account.isNull()) {
       return rejected("missing_account_id", "accountId is missing");
     }
-    if (!account.isTextual() || !isUuid(account.textValue())) {
+    if (!account.isTextual() || !Identifiers.isUuid(account.textValue())) {
       return rejected("invalid_account_id", "accountId is not a UUID");
     }
     if (logData == null || logData.isNull()) {
@@ -119,21 +122,6 @@ public final class MessageParser {
     }
     String accountId = account.textValue().toLowerCase(Locale.ROOT);
     return new Parsed.Accepted(new LogRecord(messageId, accountId, eventTime, bytes, logData.textValue()));
-  }
-
-  /** The canonical 8-4-4-4-12 hexadecimal form, in any case. */
-  public static boolean isUuid(String s) {
-    if (s.length() != 36) {
-      return false;
-    }
-    for (int i = 0; i < 36; i++) {
-      char c = s.charAt(i);
-      boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-      if (dash ? c != '-' : Character.digit(c, 16) < 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String text(JsonNode node, String field) {

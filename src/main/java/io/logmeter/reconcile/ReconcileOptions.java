@@ -1,6 +1,6 @@
 package io.logmeter.reconcile;
 
-import io.logmeter.message.MessageParser;
+import io.logmeter.message.Identifiers;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -87,7 +87,7 @@ public record ReconcileOptions(LocalDate from, LocalDate to, String accountId, i
         case "--from" -> from = date(name, value);
         case "--to" -> to = date(name, value);
         case "--account" -> {
-          if (!MessageParser.isUuid(value)) {
+          if (!Identifiers.isUuid(value)) {
             throw new IllegalArgumentException("--account must be a UUID, not " + value);
           }
           account = value.toLowerCase(Locale.ROOT);

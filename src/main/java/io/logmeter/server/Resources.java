@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import io.logmeter.message.SnsEnvelope;
 
 /**
  * The queue, bucket and tables (ledger, usage counters, logs index) logmeter works with. {@link #create} makes them (local mode, tests
@@ -33,13 +34,15 @@ public final class Resources {
 
   /** Creates whatever is missing; existing resources are left as they are. Returns the queue URL. */
   public static CompletableFuture<String> create(AwsClients aws, Config config) {
-    CompletableFuture<String> queue = aws.sqs().createQueue(q -> q.queueName(config.dlqName()))
+    CompletableFuture<String> queue = aws.sqs().createQueue(q -> q.queueName(config.dlqName()).attributes(Map.of(
+            QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(SnsEnvelope.MAX_QUEUE_MESSAGE_BYTES))))
         .thenCompose(dlq -> aws.sqs().getQueueAttributes(a -> a.queueUrl(dlq.queueUrl())
             .attributeNames(QueueAttributeName.QUEUE_ARN)))
         .thenCompose(dlq -> aws.sqs().createQueue(q -> q.queueName(config.queueName()).attributes(Map.of(
             QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(config.visibilityTimeoutSeconds()),
             QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20",
             QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(14 * 24 * 3600),
+            QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(SnsEnvelope.MAX_QUEUE_MESSAGE_BYTES),
             QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\""
                 + dlq.attributes().get(QueueAttributeName.QUEUE_ARN) + "\",\"maxReceiveCount\":\""
                 + config.maxReceiveCount() + "\"}"))))

@@ -74,7 +74,7 @@ class MessageParserTest {
 
   @Test
   void anSnsMessageIdTooLongForAKeyIsRejected() {
-    String body = envelope("y".repeat(MessageParser.MAX_MESSAGE_ID + 1), "2026-11-20T10:00:00.000Z",
+    String body = envelope("y".repeat(io.logmeter.message.Identifiers.MAX_MESSAGE_ID + 1), "2026-11-20T10:00:00.000Z",
         "{\\\"accountId\\\":\\\"" + ACCOUNT + "\\\",\\\"logData\\\":\\\"x\\\"}");
 
     assertThat(((Parsed.Rejected) MessageParser.parse("m", body, SENT)).reason()).isEqualTo("invalid_message_id");

@@ -22,7 +22,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The pipeline end to end against the real emulators: messages in through the SQS API, usage out
@@ -240,15 +239,6 @@ class PipelineTest {
   }
 
   static List<JsonObject> records(TestStack stack, Names names, String prefix) {
-    List<JsonObject> records = new ArrayList<>();
-    for (S3Object object : stack.s3.listObjectsV2Paginator(r -> r.bucket(names.bucket()).prefix(prefix)).contents()) {
-      String text = stack.s3.getObjectAsBytes(r -> r.bucket(names.bucket()).key(object.key())).asUtf8String();
-      for (String line : text.split("\n")) {
-        if (!line.isEmpty()) {
-          records.add(new JsonObject(line));
-        }
-      }
-    }
-    return records;
+    return stack.records(names, prefix);
   }
 }

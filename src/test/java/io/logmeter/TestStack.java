@@ -214,6 +214,20 @@ public final class TestStack implements AutoCloseable {
     return 0;
   }
 
+  /** Every record archived under {@code prefix} ("raw/" or "rejected/"), as JSON objects. */
+  public List<JsonObject> records(Names names, String prefix) {
+    List<JsonObject> records = new ArrayList<>();
+    for (var object : s3.listObjectsV2Paginator(r -> r.bucket(names.bucket()).prefix(prefix)).contents()) {
+      String text = s3.getObjectAsBytes(r -> r.bucket(names.bucket()).key(object.key())).asUtf8String();
+      for (String line : text.split("\n")) {
+        if (!line.isEmpty()) {
+          records.add(new JsonObject(line));
+        }
+      }
+    }
+    return records;
+  }
+
   /** Messages in the queue, visible or not. */
   public long queueDepth(String queueUrl) {
     Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)

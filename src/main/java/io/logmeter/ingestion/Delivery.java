@@ -16,6 +16,8 @@ final class Delivery {
   final int size;
   final Instant receivedAt;
   final Parsed parsed;
+  /** SQS's ApproximateReceiveCount: 1 at the first delivery. */
+  final int receiveCount;
   /** When, by {@link System#nanoTime()}, its visibility must be extended if it is still held. */
   long extendAtNanos;
 
@@ -28,6 +30,8 @@ final class Delivery {
     this.extendAtNanos = extendAtNanos;
     String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
     this.parsed = MessageParser.parse(sqsMessageId, body, sent == null ? -1 : parseLong(sent));
+    String received = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+    this.receiveCount = received == null ? 1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, parseLong(received)));
   }
 
   private static long parseLong(String value) {

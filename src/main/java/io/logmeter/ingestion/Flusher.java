@@ -22,7 +22,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,13 +35,24 @@ import org.slf4j.LoggerFactory;
  * message leaves the queue only after its raw record is durable, its usage committed and its index
  * entry written; a crash before that means redelivery, which the ledger recognises (and the index
  * put, being idempotent, simply repeats). Steps 1 to 3 are retried while the failure is transient,
- * holding the messages (their visibility is kept extended); if the flush is given up (shutdown),
- * its messages are made visible again at once. A flush DynamoDB refuses as invalid is split until
- * the message at fault is alone, so that it does not take its neighbours to the DLQ with it.
+ * holding the messages (their visibility is kept extended). A flush given up on shutdown makes its
+ * messages visible again at once, for another instance; one given up for a failure gives them back
+ * after a delay that grows with their receives, so that a fault lasting longer than a flush does
+ * not burn all their receives within seconds. A commit DynamoDB refuses as invalid is split, one
+ * half after the other, until the messages at fault are alone: they are given back, and their
+ * neighbours acknowledged.
  */
 final class Flusher {
 
   private static final Logger log = LoggerFactory.getLogger(Flusher.class);
+  /**
+   * How many messages one flush may single out as refused. More is not a few bad messages but a
+   * fault of the request as such (a table changed under us): the flush is given up whole.
+   */
+  static final int MAX_REFUSED = 8;
+  /** The delay before a delivery given back after its first receive; it doubles with each receive. */
+  static final int RELEASE_BASE_SECONDS = 5;
+  static final int RELEASE_MAX_SECONDS = 900;
 
   private final RawArchive archive;
   private final UsageLedger ledger;
@@ -71,6 +84,16 @@ final class Flusher {
 
   /** Completes when every delivery of the batch is acknowledged or released; never fails. */
   Future<Void> flush(List<Delivery> batch) {
+    try {
+      return flushOnce(batch);
+    } catch (RuntimeException e) {
+      // A defect, not a fault of AWS: the deliveries must still go back rather than stay held.
+      log.error("flush of {} deliveries failed before it started", batch.size(), e);
+      return giveUp(batch, e);
+    }
+  }
+
+  private Future<Void> flushOnce(List<Delivery> batch) {
     long started = System.nanoTime();
     Instant now = clock.instant();
     long seq = ++sequence;
@@ -82,33 +105,65 @@ final class Flusher {
     return metrics.timed(Step.ARCHIVE, () -> retry.run(() -> archive.put(raw, rejected).onFailure(failure ->
                 log.warn("archive of {} deliveries failed ({}); retrying", batch.size(), AwsErrors.code(failure))),
             AwsErrors::isTransient))
-        .compose(archived -> metrics.timed(Step.COMMIT, () -> commit(raw.records())))
-        .compose(outcome -> metrics.timed(Step.INDEX, () -> index(outcome)).map(outcome))
-        .compose(outcome -> {
-          account(outcome, sameBatchDuplicates);
-          return metrics.timed(Step.ACKNOWLEDGE, () -> acknowledge(batch, 0));
+        .compose(archived -> metrics.timed(Step.COMMIT, () -> commitSingling(raw.records(), new int[1])))
+        .compose(commit -> metrics.timed(Step.INDEX, () -> index(commit.outcome())).map(commit))
+        .compose(commit -> {
+          account(commit.outcome(), sameBatchDuplicates);
+          Set<String> refusedIds = new HashSet<>();
+          commit.refused().forEach(r -> refusedIds.add(r.record().messageId()));
+          List<Delivery> done = new ArrayList<>(batch.size());
+          List<Delivery> refused = new ArrayList<>();
+          for (Delivery d : batch) {
+            boolean atFault = d.parsed instanceof Parsed.Accepted a && refusedIds.contains(a.record().messageId());
+            (atFault ? refused : done).add(d);
+          }
+          return metrics.timed(Step.ACKNOWLEDGE, () -> acknowledge(done, 0)).compose(v -> release(refused, true));
         })
-        .recover(failure -> batch.size() > 1 && AwsErrors.isInvalidRequest(failure) && retry.keepTrying()
-            ? isolate(batch, failure) : giveUp(batch, failure))
+        .recover(failure -> giveUp(batch, failure))
         .onComplete(done -> metrics.flushDuration.record(Duration.ofNanos(System.nanoTime() - started)));
   }
 
+  /** What a commit counted, and the records DynamoDB refused as invalid, singled out. */
+  private record Commit(CommitOutcome outcome, List<ArchivedRecord> refused) {
+    Commit plus(Commit other) {
+      List<ArchivedRecord> all = new ArrayList<>(refused);
+      all.addAll(other.refused);
+      return new Commit(outcome.plus(other.outcome), all);
+    }
+  }
+
   /**
-   * DynamoDB refused part of the flush as invalid, which one message can cause for all of them: each
-   * half is flushed on its own, down to the message at fault, which alone is given back (and reaches
-   * the DLQ after its receives). What was committed before is found counted when its half comes.
+   * Commits the records. Where DynamoDB refuses a request as invalid, which one message can cause
+   * for all of its chunk, each half is committed on its own, one after the other (so that the search
+   * has one request in flight, and at most about {@code MAX_REFUSED * log2(n)} of them), down to the
+   * records at fault. Nothing is archived again: every record keeps its place in this flush's object.
+   * What a half committed before is found counted when a later attempt comes to it.
    */
-  private Future<Void> isolate(List<Delivery> batch, Throwable failure) {
-    log.warn("flush of {} deliveries refused as invalid ({}); flushing each half on its own to single out the "
-        + "message at fault", batch.size(), AwsErrors.code(failure));
-    int half = batch.size() / 2;
-    return Future.all(flush(batch.subList(0, half)), flush(batch.subList(half, batch.size()))).mapEmpty();
+  private Future<Commit> commitSingling(List<ArchivedRecord> records, int[] refusedSoFar) {
+    return commit(records).map(outcome -> new Commit(outcome, List.of())).recover(failure -> {
+      if (!AwsErrors.isInvalidRequest(failure) || !retry.keepTrying()) {
+        return Future.failedFuture(failure);
+      }
+      if (records.size() == 1) {
+        if (++refusedSoFar[0] > MAX_REFUSED) {
+          return Future.failedFuture(failure);
+        }
+        log.warn("message {} refused by DynamoDB as invalid ({}); giving it back alone",
+            records.get(0).record().messageId(), AwsErrors.code(failure));
+        return Future.succeededFuture(new Commit(CommitOutcome.NOTHING, records));
+      }
+      int half = records.size() / 2;
+      return commitSingling(records.subList(0, half), refusedSoFar)
+          .compose(first -> commitSingling(records.subList(half, records.size()), refusedSoFar).map(first::plus));
+    });
   }
 
   private Future<Void> giveUp(List<Delivery> batch, Throwable failure) {
-    log.warn("flush of {} deliveries given up ({}); releasing them", batch.size(), AwsErrors.code(failure));
+    boolean stopping = !retry.keepTrying();
+    log.warn("flush of {} deliveries given up ({}); releasing them{}", batch.size(), AwsErrors.code(failure),
+        stopping ? "" : " after a delay that grows with their receives");
     metrics.flushFailures.increment();
-    return release(batch);
+    return release(batch, !stopping);
   }
 
   /**
@@ -139,13 +194,14 @@ final class Flusher {
       return Future.succeededFuture(CommitOutcome.NOTHING);
     }
     long sentNanos = System.nanoTime();
-    return ledger.commit(records).onSuccess(outcome -> {
-      for (CounterDelta delta : outcome.counted()) {
+    // Told of each chunk as it commits, even when another chunk of the same commit then fails.
+    return ledger.commit(records, chunk -> {
+      for (CounterDelta delta : chunk.counted()) {
         if (delta.isTotal()) {
           cache.add(delta.accountId(), delta.bytes(), delta.messages(), sentNanos);
         }
       }
-      alerts.committed(outcome.counted());
+      alerts.committed(chunk.counted());
     });
   }
 
@@ -208,15 +264,32 @@ final class Flusher {
     });
   }
 
-  /** Gives unfinished deliveries back to the queue at once rather than after their timeout. */
-  Future<Void> release(List<Delivery> deliveries) {
+  /**
+   * Gives unfinished deliveries back to the queue rather than leaving them until their timeout: at
+   * once, or with {@code backOff} after {@link #releaseSeconds} of their receive count.
+   */
+  Future<Void> release(List<Delivery> deliveries, boolean backOff) {
+    if (deliveries.isEmpty()) {
+      return Future.succeededFuture();
+    }
     metrics.released.increment(deliveries.size());
-    return queue.changeVisibility(deliveries, 0)
-        .<Void>mapEmpty()
+    Map<Integer, List<Delivery>> bySeconds = new TreeMap<>();
+    for (Delivery d : deliveries) {
+      bySeconds.computeIfAbsent(backOff ? releaseSeconds(d.receiveCount) : 0, s -> new ArrayList<>()).add(d);
+    }
+    List<Future<?>> releases = new ArrayList<>();
+    bySeconds.forEach((seconds, group) -> releases.add(queue.changeVisibility(group, seconds)
         .otherwise(failure -> {
           log.warn("could not release {} deliveries ({}); they reappear after their visibility timeout",
-              deliveries.size(), AwsErrors.code(failure));
-          return null;
-        });
+              group.size(), AwsErrors.code(failure));
+          return List.of();
+        })));
+    return Future.join(releases).mapEmpty();
+  }
+
+  /** 5 s after the first receive, doubling with each one after, at most 15 minutes. */
+  static int releaseSeconds(int receiveCount) {
+    int doublings = Math.max(0, Math.min(receiveCount - 1, 10));
+    return Math.min(RELEASE_MAX_SECONDS, RELEASE_BASE_SECONDS << doublings);
   }
 }

@@ -89,31 +89,57 @@ public final class UsageLedger {
 
   /**
    * Counts {@code records} exactly once. Chunk i of a commit goes to shard (start + i) mod S from a
-   * random start: chunks on different shards go out in parallel, chunks sharing a shard one after
-   * the other, so the chunks of one commit never contend with each other.
+   * random start: chunks on different shards go out in parallel (lanes), chunks sharing a shard one
+   * after the other, so the chunks of one commit never contend with each other.
+   *
+   * <p>The lanes of a commit end together: once one fails, the others start no new chunk and no
+   * new retry, and the commit fails only when none of them is still under way, so that no lane goes
+   * on holding transaction slots for a flush already given up. {@code committed} hears of every
+   * chunk that did commit, also in a commit that then fails: what it counted is counted.
    */
-  public Future<CommitOutcome> commit(List<ArchivedRecord> records) {
+  public Future<CommitOutcome> commit(List<ArchivedRecord> records, Consumer<CommitOutcome> committed) {
     List<Chunk> chunks = ChunkPlanner.plan(records, ChunkPlanner.MAX_ACTIONS);
     int firstShard = ThreadLocalRandom.current().nextInt(shards);
     // Fixed once: a retried request must be identical to the first for its token to match.
     long expiresAt = clock.instant().getEpochSecond() + ttlSeconds;
-    List<Future<CommitOutcome>> lanes = new ArrayList<>();
+    Lanes lanes = new Lanes();
+    List<Future<CommitOutcome>> sequences = new ArrayList<>();
     for (int lane = 0; lane < Math.min(shards, chunks.size()); lane++) {
       int shard = (firstShard + lane) % shards;
       Future<CommitOutcome> sequence = Future.succeededFuture(CommitOutcome.NOTHING);
       for (int i = lane; i < chunks.size(); i += shards) {
         Chunk chunk = chunks.get(i);
-        sequence = sequence.compose(done -> commitChunk(new Attempt(chunk, shard, expiresAt, 0), 0).map(done::plus));
+        sequence = sequence.compose(done -> lanes.failed != null ? Future.failedFuture(lanes.failed)
+            : commitChunk(new Attempt(chunk, shard, expiresAt, 0), 0, lanes).onSuccess(committed::accept)
+                .map(done::plus));
       }
-      lanes.add(sequence);
+      sequences.add(sequence.onFailure(lanes::fail));
     }
-    return Future.all(lanes).map(all -> {
-      CommitOutcome outcome = CommitOutcome.NOTHING;
-      for (int i = 0; i < all.size(); i++) {
-        outcome = outcome.plus(all.resultAt(i));
+    return Future.join(sequences).transform(ended -> {
+      if (lanes.failed != null) {
+        return Future.failedFuture(lanes.failed);
       }
-      return outcome;
+      CommitOutcome outcome = CommitOutcome.NOTHING;
+      for (Future<CommitOutcome> sequence : sequences) {
+        outcome = outcome.plus(sequence.result());
+      }
+      return Future.succeededFuture(outcome);
     });
+  }
+
+  /** The lanes of one commit: the first failure stops them all. Confined to the caller's context. */
+  private static final class Lanes {
+    Throwable failed;
+
+    void fail(Throwable cause) {
+      if (failed == null) {
+        failed = cause;
+      }
+    }
+
+    boolean stopped() {
+      return failed != null;
+    }
   }
 
   /**
@@ -126,8 +152,9 @@ public final class UsageLedger {
     }
   }
 
-  private Future<CommitOutcome> commitChunk(Attempt a, int tries) {
-    return transactions.run(() -> Future.fromCompletionStage(dynamo.transactWriteItems(request(a)), context))
+  private Future<CommitOutcome> commitChunk(Attempt a, int tries, Lanes lanes) {
+    return transactions.run(() -> lanes.stopped() ? Future.<TransactWriteItemsResponse>failedFuture(lanes.failed)
+            : Future.fromCompletionStage(dynamo.transactWriteItems(request(a)), context))
         .transform(done -> {
       if (done.succeeded()) {
         return Future.succeededFuture(new CommitOutcome(a.chunk().records(), a.chunk().counters(), List.of(),
@@ -137,7 +164,7 @@ public final class UsageLedger {
       if (cause instanceof TransactionCanceledException cancelled) {
         Set<String> counted = alreadyCounted(a.chunk(), cancelled.cancellationReasons());
         if (!counted.isEmpty()) {
-          return withoutDuplicates(a, counted, tries);
+          return withoutDuplicates(a, counted, tries, lanes);
         }
         cancellations.accept(reasonOf(cancelled.cancellationReasons()));
         if (AwsErrors.isInvalidRequest(cancelled)) {
@@ -145,19 +172,19 @@ public final class UsageLedger {
           // cannot succeed. The flush singles out the message at fault.
           return Future.failedFuture(cause);
         }
-        return later(tries, () -> commitChunk(a.next(), tries + 1), cause);
+        return later(lanes, tries, () -> commitChunk(a.next(), tries + 1, lanes), cause);
       }
       if (cause instanceof IdempotentParameterMismatchException) {
-        return later(tries, () -> commitChunk(a.next(), tries + 1), cause);
+        return later(lanes, tries, () -> commitChunk(a.next(), tries + 1, lanes), cause);
       }
       if (AwsErrors.isTransient(cause)) {
-        return later(tries, () -> commitChunk(a, tries + 1), cause);
+        return later(lanes, tries, () -> commitChunk(a, tries + 1, lanes), cause);
       }
       return Future.failedFuture(cause);
     });
   }
 
-  private Future<CommitOutcome> withoutDuplicates(Attempt a, Set<String> counted, int tries) {
+  private Future<CommitOutcome> withoutDuplicates(Attempt a, Set<String> counted, int tries, Lanes lanes) {
     List<ArchivedRecord> duplicates = new ArrayList<>();
     List<ArchivedRecord> rest = new ArrayList<>();
     for (ArchivedRecord r : a.chunk().records()) {
@@ -168,16 +195,22 @@ public final class UsageLedger {
       return Future.succeededFuture(dropped);
     }
     Chunk smaller = ChunkPlanner.plan(rest, ChunkPlanner.MAX_ACTIONS).get(0);
-    return commitChunk(new Attempt(smaller, a.shard(), a.expiresAt(), 0), tries).map(dropped::plus);
+    return commitChunk(new Attempt(smaller, a.shard(), a.expiresAt(), 0), tries, lanes).map(dropped::plus);
   }
 
-  private Future<CommitOutcome> later(int attempt, java.util.function.Supplier<Future<CommitOutcome>> next,
+  private Future<CommitOutcome> later(Lanes lanes, int attempt, java.util.function.Supplier<Future<CommitOutcome>> next,
       Throwable cause) {
-    if (!retry.keepTrying()) {
+    if (!retry.keepTrying() || lanes.stopped()) {
       return Future.failedFuture(cause);
     }
     log.warn("commit of a chunk failed ({}); retrying", AwsErrors.code(cause));
-    return Future.future(promise -> retry.later(attempt, () -> next.get().onComplete(promise)));
+    return Future.future(promise -> retry.later(attempt, () -> {
+      if (lanes.stopped()) {
+        promise.fail(cause);
+      } else {
+        next.get().onComplete(promise);
+      }
+    }));
   }
 
   /** The first reason that is not "None": TransactionConflict, ThrottlingError, … */

@@ -28,8 +28,13 @@ public final class AwsCallMetrics implements ExecutionInterceptor {
   private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
   private final Set<String> operations = ConcurrentHashMap.newKeySet();
 
+  private final Counter accessDenied;
+
   public AwsCallMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.accessDenied = Counter.builder("logmeter.aws.access.denied")
+        .description("AWS calls refused for credentials, authorization or clock skew: held and retried; alarm on any")
+        .register(registry);
   }
 
   @Override
@@ -67,6 +72,9 @@ public final class AwsCallMetrics implements ExecutionInterceptor {
         .tag("operation", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)))
         .tag("error", AwsErrors.code(context.exception()))
         .register(registry).increment();
+    if (AwsErrors.kind(context.exception()) == AwsErrors.Kind.ACCESS_DENIED) {
+      accessDenied.increment();
+    }
   }
 
   /** {@code Service:Operation} pairs sent so far, e.g. {@code DynamoDB:TransactWriteItems}. */

@@ -35,11 +35,12 @@ final class DynamoDbFaults implements AutoCloseable {
   record Rates(double conflict, double throttledItem, double throttled, double lostReply) {
   }
 
-  private final Vertx vertx = Vertx.vertx();
-  private final HttpClient upstream;
-  private final HttpServer server;
+  private final HttpRelay relay;
   private final Rates rates;
   private volatile String refused;
+  private volatile long deniedUntilNanos = System.nanoTime();
+  final AtomicLong denied = new AtomicLong();
+  final AtomicLong refusals = new AtomicLong();
   final AtomicLong transactions = new AtomicLong();
   final AtomicLong conflicts = new AtomicLong();
   final AtomicLong throttled = new AtomicLong();
@@ -47,12 +48,7 @@ final class DynamoDbFaults implements AutoCloseable {
 
   DynamoDbFaults(String target, Rates rates) throws Exception {
     this.rates = rates;
-    URI uri = URI.create(target);
-    upstream = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(uri.getHost())
-        .setDefaultPort(uri.getPort()), new PoolOptions().setHttp1MaxSize(64));
-    server = vertx.createHttpServer().requestHandler(this::handle);
-    server.listen(TestStack.freePort(), "127.0.0.1").toCompletionStage().toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    relay = new HttpRelay(target, this::handle);
   }
 
   /**
@@ -60,12 +56,18 @@ final class DynamoDbFaults implements AutoCloseable {
    * refused as invalid (as DynamoDB refuses a key over its size limits): the transaction cancelled
    * with {@code ValidationError} on that item, a batch write with {@code ValidationException}.
    */
+  /** For the next {@code window}, every request is refused as IAM refuses one its policy does not allow. */
+  void denyFor(java.time.Duration window) {
+    deniedUntilNanos = System.nanoTime() + window.toNanos();
+  }
+
+  /** With null, refuses nothing any more. */
   void refuseItemsContaining(String marker) {
     refused = marker;
   }
 
   String endpoint() {
-    return "http://127.0.0.1:" + server.actualPort();
+    return relay.endpoint();
   }
 
   String summary() {
@@ -73,36 +75,42 @@ final class DynamoDbFaults implements AutoCloseable {
         transactions.get(), conflicts.get(), throttled.get(), lostReplies.get());
   }
 
-  private void handle(HttpServerRequest request) {
-    request.body().onSuccess(body -> {
-      String marker = refused;
-      if (marker != null && body.toString().contains(marker)) {
-        refuse(request, body, marker);
-        return;
-      }
-      if (!TRANSACT.equals(request.getHeader("X-Amz-Target"))) {
-        forward(request, body, false);
-        return;
-      }
-      transactions.incrementAndGet();
-      double r = ThreadLocalRandom.current().nextDouble();
-      if ((r -= rates.conflict()) < 0) {
-        conflicts.incrementAndGet();
-        cancel(request, body, "TransactionConflict", "Transaction is ongoing for the item");
-      } else if ((r -= rates.throttledItem()) < 0) {
-        throttled.incrementAndGet();
-        cancel(request, body, "ThrottlingError", "Throughput exceeds the current capacity for one or more items");
-      } else if ((r -= rates.throttled()) < 0) {
-        throttled.incrementAndGet();
-        error(request, "ProvisionedThroughputExceededException",
-            new JsonObject().put("message", "The level of configured provisioned throughput for the table was exceeded"));
-      } else if (r - rates.lostReply() < 0) {
-        lostReplies.incrementAndGet();
-        forward(request, body, true);
-      } else {
-        forward(request, body, false);
-      }
-    });
+  private void handle(HttpServerRequest request, Buffer body) {
+    if (System.nanoTime() - deniedUntilNanos < 0) {
+      denied.incrementAndGet();
+      error(request, "AccessDeniedException", new JsonObject().put("message", "User: arn:aws:sts::000000000000:"
+          + "assumed-role/logmeter/i-0 is not authorized to perform this action because no identity-based policy "
+          + "allows it"));
+      return;
+    }
+    String marker = refused;
+    if (marker != null && body.toString().contains(marker)) {
+      refusals.incrementAndGet();
+      refuse(request, body, marker);
+      return;
+    }
+    if (!TRANSACT.equals(request.getHeader("X-Amz-Target"))) {
+      forward(request, body, false);
+      return;
+    }
+    transactions.incrementAndGet();
+    double r = ThreadLocalRandom.current().nextDouble();
+    if ((r -= rates.conflict()) < 0) {
+      conflicts.incrementAndGet();
+      cancel(request, body, "TransactionConflict", "Transaction is ongoing for the item");
+    } else if ((r -= rates.throttledItem()) < 0) {
+      throttled.incrementAndGet();
+      cancel(request, body, "ThrottlingError", "Throughput exceeds the current capacity for one or more items");
+    } else if ((r -= rates.throttled()) < 0) {
+      throttled.incrementAndGet();
+      error(request, "ProvisionedThroughputExceededException",
+          new JsonObject().put("message", "The level of configured provisioned throughput for the table was exceeded"));
+    } else if (r - rates.lostReply() < 0) {
+      lostReplies.incrementAndGet();
+      forward(request, body, true);
+    } else {
+      forward(request, body, false);
+    }
   }
 
   private static void refuse(HttpServerRequest request, Buffer body, String marker) {
@@ -142,31 +150,12 @@ final class DynamoDbFaults implements AutoCloseable {
         .end(new JsonObject().put("__type", ERROR_TYPE + type).mergeIn(fields).encode());
   }
 
-  /** Passes the request on; with {@code loseReply}, lets it take effect and then drops the connection. */
   private void forward(HttpServerRequest request, Buffer body, boolean loseReply) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
-    upstream.request(new RequestOptions().setMethod(request.method()).setURI(request.uri()).setHeaders(headers))
-        .compose(out -> out.send(body))
-        .compose(in -> in.body().map(reply -> Map.entry(in, reply)))
-        .onSuccess(reply -> {
-          if (loseReply) {
-            request.connection().close();
-            return;
-          }
-          var response = request.response().setStatusCode(reply.getKey().statusCode());
-          reply.getKey().headers().forEach((name, value) -> {
-            if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
-                && !name.equalsIgnoreCase("connection")) {
-              response.headers().add(name, value);
-            }
-          });
-          response.end(reply.getValue());
-        })
-        .onFailure(failure -> request.connection().close());
+    relay.forward(request, body, loseReply);
   }
 
   @Override
   public void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    relay.close();
   }
 }

@@ -75,4 +75,61 @@ class PoisonIsolationTest {
       assertThat(received).isEqualTo(40 + 2);
     }
   }
+
+  /**
+   * DynamoDB refusing every commit as invalid, as after a table changed under the service: that is
+   * no poison message, and singling out stops after a few. Each flush archives once and sends a
+   * bounded number of transactions; its messages are given back with a growing delay instead of at
+   * once, so they are neither dead-lettered within seconds nor lost, and are counted once when the
+   * refusal ends.
+   */
+  @Test
+  void aRefusalOfEveryCommitIsBoundedAndBacksOffAndLosesNothing() throws Exception {
+    TestStack stack = TestStack.shared();
+    Names names = Names.fresh();
+    int port = TestStack.freePort();
+    String account = UUID.randomUUID().toString();
+    try (DynamoDbFaults dynamo = new DynamoDbFaults(stack.dynamodbEndpoint(),
+        new DynamoDbFaults.Rates(0, 0, 0, 0))) {
+      dynamo.refuseItemsContaining(account);
+      stack.start(stack.config(names, port).put("dynamodbEndpoint", dynamo.endpoint())
+          .put("visibilityTimeoutSeconds", 10).put("batchMaxAgeMillis", 1000));
+      String queueUrl = names.queueUrl(stack);
+      List<String> bodies = new ArrayList<>();
+      long bytes = 0;
+      for (int i = 0; i < 64; i++) {
+        String logData = "line " + i;
+        bytes += logData.length();
+        bodies.add(Messages.envelope(UUID.randomUUID().toString(), Instant.now(), account, logData));
+      }
+      stack.sendAll(queueUrl, bodies);
+
+      TestStack.await(Duration.ofSeconds(30), "a flush given up", () -> metric(stack, port,
+          "logmeter_flush_failures_total") >= 1);
+      double failures = metric(stack, port, "logmeter_flush_failures_total");
+      double flushes = metric(stack, port, "logmeter_flush_size_count");
+      // log2(64) + 1 requests down to each of at most Flusher.MAX_REFUSED + 1 = 9 leaves, and the first.
+      assertThat(dynamo.refusals.get() / flushes).as("transactions per flush").isLessThanOrEqualTo(9 * 7 + 1);
+      assertThat(metric(stack, port, "logmeter_aws_requests_total{operation=\"PutObject\",service=\"S3\"}"))
+          .as("archive writes").isEqualTo(flushes);
+      String dlqUrl = stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl();
+      assertThat(stack.queueDepth(queueUrl)).as("held back, not lost").isEqualTo(64);
+      assertThat(failures).isPositive();
+
+      dynamo.refuseItemsContaining(null);
+      TestStack.await(Duration.ofSeconds(60), "the queue drained", () -> stack.queueDepth(queueUrl) == 0);
+      assertThat(stack.queueDepth(dlqUrl)).as("dead-lettered").isZero();
+      JsonObject usage = stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true");
+      assertThat(usage.getLong("messages")).isEqualTo(64);
+      assertThat(usage.getLong("bytes")).isEqualTo(bytes);
+    }
+  }
+
+  private static double metric(TestStack stack, int port, String name) {
+    try {
+      return stack.metric(port, name);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
 }

@@ -1,0 +1,99 @@
+package io.logmeter.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logmeter.TestStack;
+import io.logmeter.TestStack.Names;
+import io.logmeter.archive.ArchivedRecord;
+import io.logmeter.archive.RecordLocation;
+import io.logmeter.faults.DynamoDbFaultsAccess;
+import io.logmeter.message.LogRecord;
+import io.logmeter.retry.Backoff;
+import io.logmeter.retry.Retry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The lanes of one commit end together, against DynamoDB Local behind a relay that throttles most
+ * transactions and refuses one chunk as invalid: when the commit fails, no lane is still sending,
+ * and every chunk that did commit was reported, so that the cache and the alerts hear of all that
+ * was counted.
+ */
+class CommitLanesTest {
+
+  @Test
+  void aFailedLaneStopsTheOthersAndWhatTheyCommittedIsReported() throws Exception {
+    TestStack stack = TestStack.shared();
+    Names names = Names.fresh();
+    int port = TestStack.freePort();
+    stack.stop(stack.start(stack.config(names, port))); // creates the tables
+
+    Vertx vertx = Vertx.vertx();
+    String account = UUID.randomUUID().toString();
+    String poison = "refused-" + UUID.randomUUID();
+    try (DynamoDbFaultsAccess dynamoFaults = DynamoDbFaultsAccess.throttling(stack.dynamodbEndpoint(), 0.6, poison);
+        DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder().endpointOverride(URI.create(dynamoFaults.endpoint()))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .build()) {
+      Context context = vertx.getOrCreateContext();
+      Retry retry = new Retry(vertx, new Backoff(20, 200), () -> true);
+      UsageLedger ledger = new UsageLedger(dynamo, context, retry, names.ledger(), names.usage(), 4, 3600, 8,
+          Clock.systemUTC(), reason -> { });
+      List<ArchivedRecord> records = new ArrayList<>();
+      for (int i = 0; i < 1200; i++) {
+        // The refused message lies in the last chunk, so that the other lanes still have work when it fails.
+        String id = i == 1150 ? poison : UUID.randomUUID().toString();
+        records.add(new ArchivedRecord(new LogRecord(id, account, Instant.parse("2026-11-21T10:00:00Z"), 10, "x"),
+            new RecordLocation("raw/x", i * 10L, 10)));
+      }
+
+      AtomicLong reportedBytes = new AtomicLong();
+      CompletableFuture<Throwable> failed = new CompletableFuture<>();
+      context.runOnContext(v -> ledger.commit(records, chunk -> chunk.counted().stream()
+              .filter(CounterDelta::isTotal).forEach(d -> reportedBytes.addAndGet(d.bytes())))
+          .onComplete(done -> failed.complete(done.failed() ? done.cause() : null)));
+      Throwable cause = failed.get(60, TimeUnit.SECONDS);
+      assertThat(cause).as("the commit fails with the refusal").isNotNull();
+      long sentAtFailure = dynamoFaults.transactions();
+
+      // Nothing is under way any more: nothing more is sent, however long one waits.
+      Thread.sleep(1500);
+      assertThat(dynamoFaults.transactions()).as("transactions sent after the commit failed")
+          .isEqualTo(sentAtFailure);
+      assertThat(dynamoFaults.throttled()).as("throttled on the way").isPositive();
+      assertThat(reportedBytes.get()).as("reported as counted").isEqualTo(total(stack, names, account))
+          .isPositive().isLessThan(1200 * 10);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The account's total, summed over its shards, read strongly consistent. */
+  private static long total(TestStack stack, Names names, String account) {
+    long bytes = 0;
+    for (var item : stack.dynamo.query(q -> q.tableName(names.usage()).consistentRead(true)
+        .keyConditionExpression("pk = :a AND begins_with(sk, :t)")
+        .expressionAttributeValues(java.util.Map.of(":a", AttributeValue.fromS(account),
+            ":t", AttributeValue.fromS(CounterKeys.TOTAL_PREFIX)))).items()) {
+      bytes += Long.parseLong(item.get(CounterKeys.BYTES).n());
+    }
+    return bytes;
+  }
+}

@@ -12,9 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +43,22 @@ public final class UsageAlerts {
   private final Clock clock;
   private final Duration claimTimeout;
   private final Cache<String, long[]> totals;
-  private final Set<String> sent = ConcurrentHashMap.newKeySet();
+  /**
+   * The crossings this instance knows were sent ({@code account/threshold}), so that it does not
+   * ask DynamoDB again at every commit. Bounded: the claim item is the truth, and a crossing
+   * forgotten here costs a failed conditional claim and one read at the account's next commit, never
+   * a second alert.
+   */
+  private final Cache<String, Boolean> sent;
+
+  /** Remembered sent crossings in a running service: about 15 MB at the bound. */
+  public static final long REMEMBERED_SENT = 100_000;
 
   /** @param consistentTotal an account's total, read strongly consistently (e.g. {@code UsageStore#total}) */
   public UsageAlerts(List<Long> thresholds, Function<String, CompletableFuture<Usage>> consistentTotal,
       DynamoDbAsyncClient dynamo, String table,
-      AlertPublisher publisher, Context context, Clock clock, Duration refresh, Duration claimTimeout) {
+      AlertPublisher publisher, Context context, Clock clock, Duration refresh, Duration claimTimeout,
+      long rememberedSent) {
     this.thresholds = thresholds.stream().sorted().toList();
     this.consistentTotal = consistentTotal;
     this.dynamo = dynamo;
@@ -60,6 +68,7 @@ public final class UsageAlerts {
     this.clock = clock;
     this.claimTimeout = claimTimeout;
     this.totals = Caffeine.newBuilder().expireAfterWrite(refresh).maximumSize(100_000).build();
+    this.sent = Caffeine.newBuilder().maximumSize(rememberedSent).executor(Runnable::run).build();
   }
 
   public boolean enabled() {
@@ -110,7 +119,7 @@ public final class UsageAlerts {
 
   /** The thresholds {@code total} has reached whose alert this instance has not seen sent. */
   private List<Long> due(String accountId, long total) {
-    return thresholds.stream().filter(t -> total >= t && !sent.contains(accountId + '/' + t)).toList();
+    return thresholds.stream().filter(t -> total >= t && sent.getIfPresent(accountId + '/' + t) == null).toList();
   }
 
   private void claim(String accountId, long threshold, long total) {
@@ -144,7 +153,7 @@ public final class UsageAlerts {
         .onSuccess(item -> {
           AttributeValue state = item.item().get("alertState");
           if (state != null && "sent".equals(state.s())) {
-            sent.add(accountId + '/' + threshold);
+            sent.put(accountId + '/' + threshold, Boolean.TRUE);
           }
         });
   }
@@ -167,9 +176,15 @@ public final class UsageAlerts {
                 ":now", AttributeValue.fromN(Long.toString(clock.millis()))))), context))
         .<Void>mapEmpty()
         .onSuccess(done -> {
-          sent.add(accountId + '/' + threshold);
+          sent.put(accountId + '/' + threshold, Boolean.TRUE);
           log.info("usage alert: {} crossed {} bytes ({} bytes)", accountId, threshold, total);
         });
+  }
+
+  /** How many sent crossings are remembered now (at most the bound given). */
+  long rememberedSent() {
+    sent.cleanUp();
+    return sent.estimatedSize();
   }
 
   /** In the account's partition of the usage table, beside its counters; sums never read it. */

@@ -72,7 +72,8 @@ public final class IngestVerticle extends VerticleBase {
         config.logsIndexTtl().toSeconds());
     UsageStore usage = new UsageStore(aws.dynamo(), config.usageTable());
     UsageAlerts alerts = new UsageAlerts(config.alertThresholds(), account -> usage.total(account, true),
-        aws.dynamo(), config.usageTable(), alertPublisher, context, clock, config.alertRefresh(), Duration.ofMinutes(1));
+        aws.dynamo(), config.usageTable(), alertPublisher, context, clock, config.alertRefresh(), Duration.ofMinutes(1),
+        UsageAlerts.REMEMBERED_SENT);
     flusher = new Flusher(new RawArchive(aws.s3(), context, config.bucket()), ledger, logIndex, queue, cache, alerts,
         retry, context, clock, metrics, config.instanceId());
     batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),

@@ -119,8 +119,46 @@ class UsageAlertsRaceTest {
     assertThat(alertState(table, account)).isNull();
   }
 
+  /**
+   * Memory is bounded by what is remembered sent, and forgetting costs no second alert: the claim
+   * in DynamoDB still refuses it.
+   */
+  @Test
+  void sentCrossingsAreRememberedWithinABoundAndAForgottenOneIsNotSentAgain() throws Exception {
+    String table = usageTable();
+    List<String> accounts = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      accounts.add(UUID.randomUUID().toString());
+      setTotal(table, accounts.get(i), 150);
+    }
+    List<String> published = new CopyOnWriteArrayList<>();
+    Context context = vertx.getOrCreateContext();
+    AtomicInteger reads = new AtomicInteger();
+    UsageAlerts alerts = instance(table, published, context, reads, 5);
+
+    context.runOnContext(v -> accounts.forEach(a -> alerts.committed(List.of(new CounterDelta(a, null, 150, 3)))));
+    TestStack.await(Duration.ofSeconds(20), "every crossing sent", () -> published.size() == 20
+        && accounts.stream().allMatch(a -> "sent".equals(alertState(table, a))));
+    CompletableFuture<Long> remembered = new CompletableFuture<>();
+    context.runOnContext(v -> remembered.complete(alerts.rememberedSent()));
+    assertThat(remembered.get(5, TimeUnit.SECONDS)).isLessThanOrEqualTo(5);
+
+    // Every account commits again: the forgotten crossings are claimed again, and refused.
+    int readsBefore = reads.get();
+    context.runOnContext(v -> accounts.forEach(a -> alerts.committed(List.of(new CounterDelta(a, null, 1, 1)))));
+    TestStack.await(Duration.ofSeconds(20), "the forgotten crossings confirmed",
+        () -> reads.get() - readsBefore >= 15);
+    Thread.sleep(500);
+    assertThat(published).hasSize(20);
+  }
+
   /** One instance's alerts: publishes into {@code published}, counts its consistent reads in {@code reads}. */
   private static UsageAlerts instance(String table, List<String> published, Context context, AtomicInteger reads) {
+    return instance(table, published, context, reads, UsageAlerts.REMEMBERED_SENT);
+  }
+
+  private static UsageAlerts instance(String table, List<String> published, Context context, AtomicInteger reads,
+      long rememberedSent) {
     AlertPublisher publisher = (id, alert) -> {
       published.add(alert);
       return CompletableFuture.completedFuture(null);
@@ -130,7 +168,7 @@ class UsageAlertsRaceTest {
       reads.incrementAndGet();
       return store.total(account, true);
     }, dynamo, table, publisher,
-        context, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(1));
+        context, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(1), rememberedSent);
   }
 
   private static String usageTable() {

@@ -92,10 +92,19 @@ final class Batcher {
     startFlushes();
   }
 
+  /** A flush that throws instead of completing its future ends all the same, and frees its slot. */
+  private Future<Void> flushing(List<Delivery> batch) {
+    try {
+      return flush.apply(batch);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   private void startFlushes() {
     while (!closed && running < maxConcurrent && !ready.isEmpty()) {
       running++;
-      flush.apply(ready.poll()).onComplete(done -> {
+      flushing(ready.poll()).onComplete(done -> {
         running--;
         startFlushes();
         if (running == 0 && ready.isEmpty() && idle != null) {

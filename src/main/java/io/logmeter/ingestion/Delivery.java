@@ -18,8 +18,14 @@ final class Delivery {
   final Parsed parsed;
   /** SQS's ApproximateReceiveCount: 1 at the first delivery. */
   final int receiveCount;
+  /** When, by {@link System#nanoTime()}, it was received. */
+  final long receivedAtNanos;
   /** When, by {@link System#nanoTime()}, its visibility must be extended if it is still held. */
   long extendAtNanos;
+  /** SQS refused to extend it (past its 12-hour cap, say): it is left to reappear. */
+  boolean extensionRefused;
+  /** Past its hold limit or refused an extension: the keeper leaves it alone from now on. */
+  boolean extendedNoMore;
 
   Delivery(Message message, Instant receivedAt, long extendAtNanos) {
     this.sqsMessageId = message.messageId();
@@ -28,6 +34,7 @@ final class Delivery {
     this.size = body.getBytes(StandardCharsets.UTF_8).length;
     this.receivedAt = receivedAt;
     this.extendAtNanos = extendAtNanos;
+    this.receivedAtNanos = System.nanoTime();
     String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
     this.parsed = MessageParser.parse(sqsMessageId, body, sent == null ? -1 : parseLong(sent));
     String received = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);

@@ -29,6 +29,8 @@ final class IngestMetrics {
   final Counter released;
   final Counter extended;
   final Counter flushFailures;
+  final Counter pollerRestarts;
+  final Counter heldTooLong;
   final Counter writeUnits;
   final Counter counterItems;
   final Counter indexItems;
@@ -56,6 +58,10 @@ final class IngestMetrics {
         .register(registry);
     flushFailures = Counter.builder("logmeter.flush.failures").description("flushes given up and released")
         .register(registry);
+    pollerRestarts = Counter.builder("logmeter.poller.restarts")
+        .description("receive loops restarted after a defect; alarm on any").register(registry);
+    heldTooLong = Counter.builder("logmeter.visibility.released.held.too.long")
+        .description("deliveries no longer extended: held past the hold limit, or the extension refused").register(registry);
     writeUnits = Counter.builder("logmeter.dynamodb.write.units")
         .description("write capacity consumed by ledger commits and log index puts").register(registry);
     counterItems = itemsWritten("counter", "usage counter updates committed (transactional)");

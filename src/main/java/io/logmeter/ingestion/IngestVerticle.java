@@ -79,7 +79,8 @@ public final class IngestVerticle extends VerticleBase {
     batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),
         config.batchMaxMessages(), config.batchMaxBytes(), config.batchMaxAge().toMillis(),
         config.maxConcurrentFlushes());
-    VisibilityKeeper keeper = new VisibilityKeeper(inFlight, queue, metrics, config.visibilityTimeoutSeconds());
+    VisibilityKeeper keeper = new VisibilityKeeper(inFlight, queue, metrics, config.visibilityTimeoutSeconds(),
+        VisibilityKeeper.MAX_HOLD);
     visibilityTimer = vertx.setPeriodic(keeper.periodMillis(), id -> keeper.extendDue());
     for (int i = 0; i < config.pollers(); i++) {
       Poller poller = new Poller(queue, inFlight, batcher::add, context, clock, metrics,

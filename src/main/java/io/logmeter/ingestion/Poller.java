@@ -81,7 +81,13 @@ final class Poller {
       receiving = false;
       if (done.succeeded()) {
         failures = 0;
-        List<Delivery> deliveries = deliveries(done.result().messages());
+        List<Delivery> deliveries;
+        try {
+          deliveries = deliveries(done.result().messages());
+        } catch (RuntimeException e) {
+          restartAfter(e, List.of());
+          return;
+        }
         inFlight.settle(deliveries);
         if (!deliveries.isEmpty()) {
           metrics.received.increment(deliveries.size());
@@ -89,7 +95,12 @@ final class Poller {
             giveBack(deliveries).onComplete(given -> idle.tryComplete());
             return;
           }
-          sink.accept(deliveries);
+          try {
+            sink.accept(deliveries);
+          } catch (RuntimeException e) {
+            restartAfter(e, deliveries);
+            return;
+          }
         }
         if (stopped) {
           idle.tryComplete();
@@ -104,6 +115,27 @@ final class Poller {
           log.warn("receive failed ({}), backing off", AwsErrors.code(done.cause()));
           context.owner().setTimer(Backoff.DEFAULT.delayMillis(failures++), id -> next());
         }
+      }
+    });
+  }
+
+  /**
+   * A defect met on the way from the receive to the batch: the loop must not end with it, nor may
+   * the messages stay held and extended with nothing working on them. What was received is given
+   * back (if it was never settled, its reservation is), and the loop starts again after a backoff.
+   */
+  private void restartAfter(RuntimeException e, List<Delivery> received) {
+    log.error("poller failed on {} received messages; giving them back and polling again", received.size(), e);
+    metrics.pollerRestarts.increment();
+    if (received.isEmpty()) {
+      inFlight.settle(List.of());
+    }
+    Future<?> given = received.isEmpty() ? Future.succeededFuture() : giveBack(received);
+    given.onComplete(v -> {
+      if (stopped) {
+        idle.tryComplete();
+      } else {
+        context.owner().setTimer(Backoff.DEFAULT.delayMillis(failures++), id -> next());
       }
     });
   }

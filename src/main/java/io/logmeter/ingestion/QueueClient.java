@@ -89,7 +89,16 @@ final class QueueClient {
             .receiptHandle(batch.get(i).receiptHandle).visibilityTimeout(seconds).build());
       }
       return sqs.changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl).entries(entries))
-          .thenApply(response -> retryable(batch, response.failed()));
+          .thenApply(response -> {
+            for (BatchResultErrorEntry entry : response.failed()) {
+              // Refused for what was asked (InvalidParameterValue past the 12-hour cap), not for being stale.
+              if (Boolean.TRUE.equals(entry.senderFault()) && !STALE.equals(entry.code())
+                  && !"MessageNotInflight".equals(entry.code())) {
+                batch.get(Integer.parseInt(entry.id())).extensionRefused = true;
+              }
+            }
+            return retryable(batch, response.failed());
+          });
     });
   }
 

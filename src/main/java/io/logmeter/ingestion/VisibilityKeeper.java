@@ -2,6 +2,7 @@ package io.logmeter.ingestion;
 
 import io.logmeter.retry.AwsErrors;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps held messages invisible: a delivery held for half its visibility timeout gets another full
  * timeout, so a slow flush (an outage being waited out) is not redelivered to someone else.
+ *
+ * <p>Not for ever: a delivery held longer than {@code maxHold}, or whose extension SQS refused
+ * (it allows 12 hours from the receive), is extended no more and reappears when its timeout ends.
+ * Whatever held it, a flush stuck or a defect, the message is then delivered again and found
+ * counted if it was; a flush that finishes later only fails to delete a stale receipt.
  */
 final class VisibilityKeeper {
 
@@ -19,14 +25,20 @@ final class VisibilityKeeper {
   private final InFlight inFlight;
   private final QueueClient queue;
   private final IngestMetrics metrics;
+  /** Well within SQS's 12 hours, and longer than any outage worth holding messages through. */
+  static final Duration MAX_HOLD = Duration.ofHours(2);
+
   private final int visibilitySeconds;
+  private final long maxHoldNanos;
   private boolean extending;
 
-  VisibilityKeeper(InFlight inFlight, QueueClient queue, IngestMetrics metrics, int visibilitySeconds) {
+  VisibilityKeeper(InFlight inFlight, QueueClient queue, IngestMetrics metrics, int visibilitySeconds,
+      Duration maxHold) {
     this.inFlight = inFlight;
     this.queue = queue;
     this.metrics = metrics;
     this.visibilitySeconds = visibilitySeconds;
+    this.maxHoldNanos = maxHold.toNanos();
   }
 
   /** How often to look: often enough that nothing overruns half of its timeout by much. */
@@ -41,10 +53,22 @@ final class VisibilityKeeper {
     }
     long now = System.nanoTime();
     List<Delivery> due = new ArrayList<>();
+    int abandoned = 0;
     for (Delivery d : inFlight.held()) {
-      if (now - d.extendAtNanos >= 0) {
-        due.add(d);
+      if (d.extendedNoMore || now - d.extendAtNanos < 0) {
+        continue;
       }
+      if (d.extensionRefused || now - d.receivedAtNanos > maxHoldNanos) {
+        d.extendedNoMore = true;
+        abandoned++;
+        continue;
+      }
+      due.add(d);
+    }
+    if (abandoned > 0) {
+      log.error("{} deliveries held past {} or refused an extension: extended no more, they reappear for "
+          + "redelivery", abandoned, Duration.ofNanos(maxHoldNanos));
+      metrics.heldTooLong.increment(abandoned);
     }
     if (due.isEmpty()) {
       return Future.succeededFuture();

@@ -26,13 +26,22 @@ public final class Limiter {
 
   public <T> Future<T> run(Supplier<Future<T>> action) {
     Promise<T> result = Promise.promise();
-    waiting.add(() -> action.get().onComplete(done -> {
+    waiting.add(() -> started(action).onComplete(done -> {
       running--;
       next();
       result.handle(done);
     }));
     next();
     return result.future();
+  }
+
+  /** An action that throws instead of failing its future fails all the same, and frees its slot. */
+  private static <T> Future<T> started(Supplier<Future<T>> action) {
+    try {
+      return action.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private void next() {

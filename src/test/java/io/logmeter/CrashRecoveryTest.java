@@ -120,7 +120,9 @@ class CrashRecoveryTest {
       for (JsonObject record : PipelineTest.records(stack, names, "raw/")) {
         ids.add(record.getString("messageId"));
       }
-    } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException
+        | software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      // Not created yet, or listed while its upload was still under way: the caller asks again.
       return ids;
     }
     return ids;

@@ -70,9 +70,14 @@ class AuthorizationOutageTest {
     }
 
     deny.run();
+    long started = System.nanoTime();
     stack.sendAll(queueUrl, bodies);
     TestStack.await(WINDOW.multipliedBy(6), "the queue drained after the outage",
         () -> stack.queueDepth(queueUrl) == 0);
+    System.out.printf("access refused for %s: %d messages drained %d ms after the first send, %.0f refusals "
+        + "counted, %.0f flushes given up, %.0f received%n", WINDOW, MESSAGES, (System.nanoTime() - started) / 1_000_000,
+        stack.metric(port, "logmeter_aws_access_denied_total"), stack.metric(port, "logmeter_flush_failures_total"),
+        stack.metric(port, "logmeter_messages_received_total"));
 
     String dlq = stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl();
     assertThat(stack.queueDepth(dlq)).as("dead-lettered").isZero();

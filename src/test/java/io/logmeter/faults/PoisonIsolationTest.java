@@ -108,6 +108,9 @@ class PoisonIsolationTest {
           "logmeter_flush_failures_total") >= 1);
       double failures = metric(stack, port, "logmeter_flush_failures_total");
       double flushes = metric(stack, port, "logmeter_flush_size_count");
+      System.out.printf("every commit refused: %.0f transactions refused over %.0f flushes, %.0f given up, %.0f archive "
+          + "writes%n", (double) dynamo.refusals.get(), flushes, failures,
+          metric(stack, port, "logmeter_aws_requests_total{operation=\"PutObject\",service=\"S3\"}"));
       // log2(64) + 1 requests down to each of at most Flusher.MAX_REFUSED + 1 = 9 leaves, and the first.
       assertThat(dynamo.refusals.get() / flushes).as("transactions per flush").isLessThanOrEqualTo(9 * 7 + 1);
       assertThat(metric(stack, port, "logmeter_aws_requests_total{operation=\"PutObject\",service=\"S3\"}"))

@@ -47,7 +47,7 @@ class CommitLanesTest {
     Vertx vertx = Vertx.vertx();
     String account = UUID.randomUUID().toString();
     String poison = "refused-" + UUID.randomUUID();
-    try (DynamoDbFaultsAccess dynamoFaults = DynamoDbFaultsAccess.throttling(stack.dynamodbEndpoint(), 0.6, poison);
+    try (DynamoDbFaultsAccess dynamoFaults = DynamoDbFaultsAccess.throttling(stack.dynamodbEndpoint(), 0.5, poison);
         DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder().endpointOverride(URI.create(dynamoFaults.endpoint()))
             .region(Region.US_EAST_1)
             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
@@ -57,9 +57,9 @@ class CommitLanesTest {
       UsageLedger ledger = new UsageLedger(dynamo, context, retry, names.ledger(), names.usage(), 4, 3600, 8,
           Clock.systemUTC(), reason -> { });
       List<ArchivedRecord> records = new ArrayList<>();
-      for (int i = 0; i < 1200; i++) {
+      for (int i = 0; i < 600; i++) {
         // The refused message lies in the last chunk, so that the other lanes still have work when it fails.
-        String id = i == 1150 ? poison : UUID.randomUUID().toString();
+        String id = i == 570 ? poison : UUID.randomUUID().toString();
         records.add(new ArchivedRecord(new LogRecord(id, account, Instant.parse("2026-11-21T10:00:00Z"), 10, "x"),
             new RecordLocation("raw/x", i * 10L, 10)));
       }
@@ -79,7 +79,7 @@ class CommitLanesTest {
           .isEqualTo(sentAtFailure);
       assertThat(dynamoFaults.throttled()).as("throttled on the way").isPositive();
       assertThat(reportedBytes.get()).as("reported as counted").isEqualTo(total(stack, names, account))
-          .isPositive().isLessThan(1200 * 10);
+          .isPositive().isLessThan(600 * 10);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -206,6 +206,10 @@ class IdentifierRulesTest {
   }
 
   static HttpResponse<String> post(int port, String body) throws Exception {
+    return post(stack, port, body);
+  }
+
+  static HttpResponse<String> post(TestStack stack, int port, String body) throws Exception {
     return stack.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/logs"))
         .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -1,4 +1,4 @@
-# Bakes an Amazon Linux 2023 AMI with Amazon Corretto 21, logmeter.jar and its hardened
+# Bakes an Amazon Linux 2023 AMI with Amazon Corretto 21, logmeter-serve.jar and its hardened
 # systemd unit (ansible/roles/logmeter). Written for Packer 1.6.6, so: no `packer init`,
 # no required_plugins, no data sources (the base AMI is found by source_ami_filter).
 #
@@ -28,10 +28,10 @@ variable "version" {
   default = "dev"
 }
 
-# Absolute, or relative to this directory.
+# The production jar, without the embedded AWS servers. Absolute, or relative to this directory.
 variable "jar_path" {
   type    = string
-  default = "../target/logmeter.jar"
+  default = "../target/logmeter-serve.jar"
 }
 
 # Optional: build in a given subnet (it needs a route to the internet for dnf and SSH).

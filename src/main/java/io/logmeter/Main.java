@@ -50,6 +50,16 @@ public final class Main {
   }
 
   private static void run(String commandClass) throws Exception {
-    Class.forName(commandClass).asSubclass(Runnable.class).getDeclaredConstructor().newInstance().run();
+    Class<?> command;
+    try {
+      command = Class.forName(commandClass);
+    } catch (ClassNotFoundException e) {
+      // logmeter-serve.jar, the production jar, leaves the embedded servers out.
+      System.err.println("this jar has no embedded AWS servers (it is logmeter-serve.jar): run local and emulators "
+          + "with logmeter.jar");
+      System.exit(2);
+      return;
+    }
+    command.asSubclass(Runnable.class).getDeclaredConstructor().newInstance().run();
   }
 }

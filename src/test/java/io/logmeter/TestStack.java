@@ -228,6 +228,15 @@ public final class TestStack implements AutoCloseable {
     return records;
   }
 
+  /** {@link #metric}, or -1 while the service does not answer: for conditions polled by {@link #await}. */
+  public double metricIfUp(int port, String name) {
+    try {
+      return metric(port, name);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
   /** Messages in the queue, visible or not. */
   public long queueDepth(String queueUrl) {
     Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +100,7 @@ final class LogRoutes {
     }
     try {
       String key = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
-      java.util.regex.Matcher parts = SORT_KEY.matcher(key);
+      Matcher parts = SORT_KEY.matcher(key);
       if (parts.matches() && Identifiers.isMessageId(parts.group(1))) {
         return key;
       }

@@ -85,6 +85,7 @@ final class Poller {
         try {
           deliveries = deliveries(done.result().messages());
         } catch (RuntimeException e) {
+          inFlight.settle(List.of());
           restartAfter(e, List.of());
           return;
         }
@@ -92,6 +93,7 @@ final class Poller {
         if (!deliveries.isEmpty()) {
           metrics.received.increment(deliveries.size());
           if (stopped) {
+            log.info("{} messages received while stopping: giving them back", deliveries.size());
             giveBack(deliveries).onComplete(given -> idle.tryComplete());
             return;
           }
@@ -121,15 +123,12 @@ final class Poller {
 
   /**
    * A defect met on the way from the receive to the batch: the loop must not end with it, nor may
-   * the messages stay held and extended with nothing working on them. What was received is given
-   * back (if it was never settled, its reservation is), and the loop starts again after a backoff.
+   * the messages stay held and extended with nothing working on them. What was received (and
+   * settled) is given back, and the loop starts again after a backoff.
    */
   private void restartAfter(RuntimeException e, List<Delivery> received) {
     log.error("poller failed on {} received messages; giving them back and polling again", received.size(), e);
     metrics.pollerRestarts.increment();
-    if (received.isEmpty()) {
-      inFlight.settle(List.of());
-    }
     Future<?> given = received.isEmpty() ? Future.succeededFuture() : giveBack(received);
     given.onComplete(v -> {
       if (stopped) {
@@ -140,9 +139,8 @@ final class Poller {
     });
   }
 
-  /** Received after the stop: visible again at once, for another instance to take. */
+  /** Visible again at once, for another instance or another receive to take. */
   private Future<?> giveBack(List<Delivery> deliveries) {
-    log.info("{} messages received while stopping: giving them back", deliveries.size());
     metrics.released.increment(deliveries.size());
     return queue.changeVisibility(deliveries, 0)
         .onFailure(failure -> log.warn("could not give back {} messages ({}); they reappear after their visibility "

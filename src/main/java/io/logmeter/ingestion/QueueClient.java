@@ -92,8 +92,7 @@ final class QueueClient {
           .thenApply(response -> {
             for (BatchResultErrorEntry entry : response.failed()) {
               // Refused for what was asked (InvalidParameterValue past the 12-hour cap), not for being stale.
-              if (Boolean.TRUE.equals(entry.senderFault()) && !STALE.equals(entry.code())
-                  && !"MessageNotInflight".equals(entry.code())) {
+              if (!gone(entry) && Boolean.TRUE.equals(entry.senderFault())) {
                 batch.get(Integer.parseInt(entry.id())).extensionRefused = true;
               }
             }
@@ -126,11 +125,15 @@ final class QueueClient {
   private static List<Delivery> retryable(List<Delivery> batch, List<BatchResultErrorEntry> failed) {
     List<Delivery> again = new ArrayList<>();
     for (BatchResultErrorEntry entry : failed) {
-      if (!STALE.equals(entry.code()) && !"MessageNotInflight".equals(entry.code())
-          && !Boolean.TRUE.equals(entry.senderFault())) {
+      if (!gone(entry) && !Boolean.TRUE.equals(entry.senderFault())) {
         again.add(batch.get(Integer.parseInt(entry.id())));
       }
     }
     return again;
+  }
+
+  /** The receipt is stale or the message no longer in flight: nothing more to do with it. */
+  private static boolean gone(BatchResultErrorEntry entry) {
+    return STALE.equals(entry.code()) || "MessageNotInflight".equals(entry.code());
   }
 }

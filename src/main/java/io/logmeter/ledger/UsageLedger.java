@@ -109,14 +109,13 @@ public final class UsageLedger {
       Future<CommitOutcome> sequence = Future.succeededFuture(CommitOutcome.NOTHING);
       for (int i = lane; i < chunks.size(); i += shards) {
         Chunk chunk = chunks.get(i);
-        sequence = sequence.compose(done -> lanes.failed != null ? Future.failedFuture(lanes.failed)
-            : commitChunk(new Attempt(chunk, shard, expiresAt, 0), 0, lanes).onSuccess(committed::accept)
-                .map(done::plus));
+        sequence = sequence.compose(done -> commitChunk(new Attempt(chunk, shard, expiresAt, 0), 0, lanes)
+            .onSuccess(committed::accept).map(done::plus));
       }
       sequences.add(sequence.onFailure(lanes::fail));
     }
     return Future.join(sequences).transform(ended -> {
-      if (lanes.failed != null) {
+      if (lanes.stopped()) {
         return Future.failedFuture(lanes.failed);
       }
       CommitOutcome outcome = CommitOutcome.NOTHING;
@@ -142,6 +141,13 @@ public final class UsageLedger {
     }
   }
 
+  /** How a lane ends that another lane's failure stopped; the commit fails with that first failure. */
+  private static final class LaneStopped extends RuntimeException {
+    LaneStopped() {
+      super("another lane of the commit failed", null, false, false);
+    }
+  }
+
   /**
    * One request's content. {@code generation} changes only after a definite failure, so an
    * ambiguous retry resends the identical request under the identical token.
@@ -153,9 +159,16 @@ public final class UsageLedger {
   }
 
   private Future<CommitOutcome> commitChunk(Attempt a, int tries, Lanes lanes) {
-    return transactions.run(() -> lanes.stopped() ? Future.<TransactWriteItemsResponse>failedFuture(lanes.failed)
+    if (lanes.stopped()) {
+      return Future.failedFuture(new LaneStopped());
+    }
+    // Checked again when a transaction slot frees: a lane may have failed while this one waited.
+    return transactions.run(() -> lanes.stopped() ? Future.<TransactWriteItemsResponse>failedFuture(new LaneStopped())
             : Future.fromCompletionStage(dynamo.transactWriteItems(request(a)), context))
         .transform(done -> {
+      if (done.cause() instanceof LaneStopped) {
+        return Future.failedFuture(done.cause());
+      }
       if (done.succeeded()) {
         return Future.succeededFuture(new CommitOutcome(a.chunk().records(), a.chunk().counters(), List.of(),
             writeUnits(done.result())));
@@ -206,7 +219,7 @@ public final class UsageLedger {
     log.warn("commit of a chunk failed ({}); retrying", AwsErrors.code(cause));
     return Future.future(promise -> retry.later(attempt, () -> {
       if (lanes.stopped()) {
-        promise.fail(cause);
+        promise.fail(new LaneStopped());
       } else {
         next.get().onComplete(promise);
       }

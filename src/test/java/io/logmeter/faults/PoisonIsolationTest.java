@@ -104,16 +104,16 @@ class PoisonIsolationTest {
       }
       stack.sendAll(queueUrl, bodies);
 
-      TestStack.await(Duration.ofSeconds(30), "a flush given up", () -> metric(stack, port,
+      TestStack.await(Duration.ofSeconds(30), "a flush given up", () -> stack.metricIfUp(port,
           "logmeter_flush_failures_total") >= 1);
-      double failures = metric(stack, port, "logmeter_flush_failures_total");
-      double flushes = metric(stack, port, "logmeter_flush_size_count");
+      double failures = stack.metric(port, "logmeter_flush_failures_total");
+      double flushes = stack.metric(port, "logmeter_flush_size_count");
       System.out.printf("every commit refused: %.0f transactions refused over %.0f flushes, %.0f given up, %.0f archive "
           + "writes%n", (double) dynamo.refusals.get(), flushes, failures,
-          metric(stack, port, "logmeter_aws_requests_total{operation=\"PutObject\",service=\"S3\"}"));
+          stack.metric(port, "logmeter_aws_requests_total{operation=\"PutObject\",service=\"S3\"}"));
       // log2(64) + 1 requests down to each of at most Flusher.MAX_REFUSED + 1 = 9 leaves, and the first.
       assertThat(dynamo.refusals.get() / flushes).as("transactions per flush").isLessThanOrEqualTo(9 * 7 + 1);
-      assertThat(metric(stack, port, "logmeter_aws_requests_total{operation=\"PutObject\",service=\"S3\"}"))
+      assertThat(stack.metric(port, "logmeter_aws_requests_total{operation=\"PutObject\",service=\"S3\"}"))
           .as("archive writes").isEqualTo(flushes);
       String dlqUrl = stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl();
       assertThat(stack.queueDepth(queueUrl)).as("held back, not lost").isEqualTo(64);
@@ -125,14 +125,6 @@ class PoisonIsolationTest {
       JsonObject usage = stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true");
       assertThat(usage.getLong("messages")).isEqualTo(64);
       assertThat(usage.getLong("bytes")).isEqualTo(bytes);
-    }
-  }
-
-  private static double metric(TestStack stack, int port, String name) {
-    try {
-      return stack.metric(port, name);
-    } catch (Exception e) {
-      return -1;
     }
   }
 }

@@ -10,6 +10,7 @@ import io.logmeter.faults.DynamoDbFaultsAccess;
 import io.logmeter.message.LogRecord;
 import io.logmeter.retry.Backoff;
 import io.logmeter.retry.Retry;
+import io.logmeter.usage.UsageStore;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -27,7 +28,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The lanes of one commit end together, against DynamoDB Local behind a relay that throttles most
@@ -78,22 +78,11 @@ class CommitLanesTest {
       assertThat(dynamoFaults.transactions()).as("transactions sent after the commit failed")
           .isEqualTo(sentAtFailure);
       assertThat(dynamoFaults.throttled()).as("throttled on the way").isPositive();
-      assertThat(reportedBytes.get()).as("reported as counted").isEqualTo(total(stack, names, account))
+      long counted = new UsageStore(dynamo, names.usage()).total(account, true).get(10, TimeUnit.SECONDS).bytes();
+      assertThat(reportedBytes.get()).as("reported as counted").isEqualTo(counted)
           .isPositive().isLessThan(600 * 10);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-  }
-
-  /** The account's total, summed over its shards, read strongly consistent. */
-  private static long total(TestStack stack, Names names, String account) {
-    long bytes = 0;
-    for (var item : stack.dynamo.query(q -> q.tableName(names.usage()).consistentRead(true)
-        .keyConditionExpression("pk = :a AND begins_with(sk, :t)")
-        .expressionAttributeValues(java.util.Map.of(":a", AttributeValue.fromS(account),
-            ":t", AttributeValue.fromS(CounterKeys.TOTAL_PREFIX)))).items()) {
-      bytes += Long.parseLong(item.get(CounterKeys.BYTES).n());
-    }
-    return bytes;
   }
 }

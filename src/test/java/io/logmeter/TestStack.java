@@ -171,7 +171,6 @@ public final class TestStack implements AutoCloseable {
         .put("bucket", names.bucket())
         .put("ledgerTable", names.ledger())
         .put("usageTable", names.usage())
-        .put("logsTable", names.logs())
         .put("batchMaxAgeMillis", 100)
         .put("visibilityTimeoutSeconds", 30)
         .put("receiveWaitSeconds", 1)

@@ -1,8 +1,7 @@
 package io.logmeter.api;
 
 import io.logmeter.archive.RawRecords;
-import io.logmeter.ledger.LedgerEntries;
-import io.logmeter.logs.LogIndex;
+import io.logmeter.logs.LogPages;
 import io.logmeter.publish.LogPublisher;
 import io.logmeter.server.Readiness;
 import io.logmeter.usage.UsageCache;
@@ -10,6 +9,6 @@ import io.logmeter.usage.UsageStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** What the HTTP API serves from; none of it is an AWS client. */
-public record ApiServices(UsageStore usage, UsageCache cache, LogIndex logIndex, LedgerEntries ledger,
+public record ApiServices(UsageStore usage, UsageCache cache, LogPages logPages,
     RawRecords records, LogPublisher publisher, ApiKeys keys, Readiness readiness, PrometheusMeterRegistry registry) {
 }

@@ -39,7 +39,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(ApiVerticle::requireDecodableUri);
     Readiness readiness = services.readiness();
     new UsageRoutes(services.usage(), services.cache(), context).mount(router, services.keys());
-    new LogRoutes(services.logIndex(), services.ledger(), services.records(), context).mount(router, services.keys());
+    new LogRoutes(services.logPages(), services.records(), context).mount(router, services.keys());
     new IngestRoutes(services.publisher(), context).mount(router, services.keys());
     HealthChecks live = HealthChecks.create(vertx)
         .register("event-loop", promise -> promise.complete(Status.OK()));

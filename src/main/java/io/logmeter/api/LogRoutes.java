@@ -1,9 +1,8 @@
 package io.logmeter.api;
 
 import io.logmeter.archive.RawRecords;
-import io.logmeter.ledger.LedgerEntries;
 import io.logmeter.logs.IndexEntry;
-import io.logmeter.logs.LogIndex;
+import io.logmeter.logs.LogPages;
 import io.logmeter.message.Identifiers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -13,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -28,18 +28,16 @@ final class LogRoutes {
 
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
-  /** An index sort key: the event time at fixed width, '#', a message id. */
-  private static final Pattern SORT_KEY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#(.+)");
+  /** A listing's cursor: an event hour, a page of it and how many of the page's entries were listed. */
+  private static final Pattern CURSOR = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}T\\d{2})#(\\d{1,18})#(\\d{1,6})");
   private static final Logger log = LoggerFactory.getLogger(LogRoutes.class);
 
-  private final LogIndex index;
-  private final LedgerEntries ledger;
+  private final LogPages pages;
   private final RawRecords records;
   private final Context context;
 
-  LogRoutes(LogIndex index, LedgerEntries ledger, RawRecords records, Context context) {
-    this.index = index;
-    this.ledger = ledger;
+  LogRoutes(LogPages pages, RawRecords records, Context context) {
+    this.pages = pages;
     this.records = records;
     this.context = context;
   }
@@ -52,8 +50,8 @@ final class LogRoutes {
   private void recent(RoutingContext ctx) {
     String account = RequestParams.accountId(ctx);
     int limit = RequestParams.integer(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    String before = cursor(RequestParams.text(ctx, "cursor"));
-    Future.fromCompletionStage(index.recent(account, limit, before), context)
+    LogPages.Cursor from = cursor(RequestParams.text(ctx, "cursor"));
+    Future.fromCompletionStage(pages.recent(account, limit, from), context)
         .compose(page -> {
           List<Future<JsonObject>> reads = new ArrayList<>(page.entries().size());
           for (IndexEntry entry : page.entries()) {
@@ -65,7 +63,7 @@ final class LogRoutes {
               list.add(all.<JsonObject>resultAt(i));
             }
             JsonObject body = new JsonObject().put("accountId", account).put("records", list);
-            body.put("nextCursor", page.next() == null ? null : encode(page.next()));
+            body.put("nextCursor", page.next() == null ? null : encode(page.next().encode()));
             return body;
           });
         })
@@ -79,14 +77,16 @@ final class LogRoutes {
     if (!Identifiers.isMessageId(messageId)) {
       throw new ApiError(400, "invalid_message_id", "messageId has characters or a length no message id has");
     }
-    Future.fromCompletionStage(ledger.find(messageId), context)
-        .compose(entry -> entry.isEmpty() || !entry.get().accountId().equals(account)
-            // Another account's record is as absent as a missing one: its existence is not told.
+    Instant at = RequestParams.instant(ctx, "at");
+    // Only the account's own pages are searched: another account's record is as absent as a missing one.
+    Future.fromCompletionStage(pages.find(account, messageId, at), context)
+        .compose(entry -> entry.isEmpty()
             ? Future.succeededFuture((JsonObject) null)
             : Future.fromCompletionStage(records.read(entry.get().location()), context).map(JsonObject::new))
         .onSuccess(record -> {
           if (record == null) {
-            ApiError.send(ctx, 404, "not_found", "no record " + messageId + " for this account");
+            ApiError.send(ctx, 404, "not_found", "no record " + messageId + " for this account"
+                + (at == null ? " (searched back " + LogPages.MAX_SEARCH_PAGES + " pages; at=<eventTime> searches its hour)" : " in the hour of " + at));
           } else {
             json(ctx, record);
           }
@@ -94,17 +94,18 @@ final class LogRoutes {
         .onFailure(failure -> unavailable(ctx, failure));
   }
 
-  private static String cursor(String value) {
+  private static LogPages.Cursor cursor(String value) {
     if (value == null) {
       return null;
     }
     try {
       String key = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
-      Matcher parts = SORT_KEY.matcher(key);
-      if (parts.matches() && Identifiers.isMessageId(parts.group(1))) {
-        return key;
+      Matcher parts = CURSOR.matcher(key);
+      if (parts.matches()) {
+        java.time.LocalDateTime.parse(parts.group(1) + ":00"); // a real hour, or DateTimeParseException
+        return new LogPages.Cursor(parts.group(1), Long.parseLong(parts.group(2)), Integer.parseInt(parts.group(3)));
       }
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | java.time.DateTimeException e) {
       // not base64: the same answer as any other cursor this service did not hand out
     }
     throw new ApiError(400, "invalid_cursor", "cursor is not one this service returned");

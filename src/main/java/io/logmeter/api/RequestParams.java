@@ -2,6 +2,7 @@ package io.logmeter.api;
 
 import io.logmeter.message.Identifiers;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -62,6 +63,23 @@ final class RequestParams {
       throw new ApiError(400, "invalid_parameter", name + " must be a whole number from " + min + " to " + max);
     }
     return Integer.parseInt(value);
+  }
+
+  /** An optional instant in ISO-8601 form ({@code 2026-12-03T13:05:00.123Z}), or null when absent. */
+  static Instant instant(RoutingContext ctx, String name) {
+    String value = single(ctx, name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      Instant instant = Instant.parse(value);
+      if (Identifiers.isEventTime(instant)) {
+        return instant;
+      }
+    } catch (DateTimeParseException e) {
+      // the same answer as below
+    }
+    throw new ApiError(400, "invalid_parameter", name + " must be an instant such as 2026-12-03T13:05:00.123Z");
   }
 
   /** An optional text parameter, null when absent. */

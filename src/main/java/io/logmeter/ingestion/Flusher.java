@@ -9,7 +9,6 @@ import io.logmeter.ingestion.IngestMetrics.Step;
 import io.logmeter.ledger.CommitOutcome;
 import io.logmeter.ledger.CounterDelta;
 import io.logmeter.ledger.UsageLedger;
-import io.logmeter.logs.LogIndex;
 import io.logmeter.message.Parsed;
 import io.logmeter.retry.AwsErrors;
 import io.logmeter.retry.Retry;
@@ -31,10 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One flush, in the order that makes it safe: 1. archive every raw message in S3, 2. commit the
- * accepted ones exactly once, 3. index them for listing, 4. delete them all from the queue. A
- * message leaves the queue only after its raw record is durable, its usage committed and its index
- * entry written; a crash before that means redelivery, which the ledger recognises (and the index
- * put, being idempotent, simply repeats). Steps 1 to 3 are retried while the failure is transient,
+ * accepted ones exactly once (their ledger pages, which also list them, and the day items those
+ * pages count in), 3. delete them all from the queue. A message leaves the queue only after its raw
+ * record is durable and its usage committed; a crash before that means redelivery, which the
+ * ledger recognises (and brings the day's item up to the page if the crash came between the two).
+ * Steps 1 and 2 are retried while the failure is transient,
  * holding the messages (their visibility is kept extended). A flush given up on shutdown makes its
  * messages visible again at once, for another instance; one given up for a failure gives them back
  * after a delay that grows with their receives, so that a fault lasting longer than a flush does
@@ -56,7 +56,6 @@ final class Flusher {
 
   private final RawArchive archive;
   private final UsageLedger ledger;
-  private final LogIndex logIndex;
   private final Context context;
   private final QueueClient queue;
   private final UsageCache cache;
@@ -67,12 +66,11 @@ final class Flusher {
   private final String instanceId;
   private long sequence;
 
-  Flusher(RawArchive archive, UsageLedger ledger, LogIndex logIndex, QueueClient queue, UsageCache cache,
+  Flusher(RawArchive archive, UsageLedger ledger, QueueClient queue, UsageCache cache,
       UsageAlerts alerts, Retry retry, Context context, Clock clock, IngestMetrics metrics, String instanceId) {
     this.alerts = alerts;
     this.archive = archive;
     this.ledger = ledger;
-    this.logIndex = logIndex;
     this.context = context;
     this.queue = queue;
     this.cache = cache;
@@ -106,7 +104,6 @@ final class Flusher {
                 log.warn("archive of {} deliveries failed ({}); retrying", batch.size(), AwsErrors.code(failure))),
             AwsErrors::isTransient))
         .compose(archived -> metrics.timed(Step.COMMIT, () -> commitSingling(raw.records(), new int[1])))
-        .compose(commit -> metrics.timed(Step.INDEX, () -> index(commit.outcome())).map(commit))
         .compose(commit -> {
           account(commit.outcome(), sameBatchDuplicates);
           Set<String> refusedIds = new HashSet<>();
@@ -205,39 +202,11 @@ final class Flusher {
     });
   }
 
-  /** Index entries for the counted records and for the duplicates (whose entry a crash may have lost). */
-  private Future<Void> index(CommitOutcome outcome) {
-    List<ArchivedRecord> pending = new ArrayList<>(outcome.committed());
-    pending.addAll(outcome.duplicates());
-    if (pending.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Instant now = clock.instant();
-    AtomicReference<List<ArchivedRecord>> left = new AtomicReference<>(pending);
-    return retry.run(() -> Future.fromCompletionStage(logIndex.put(left.get(), now), context).compose(result -> {
-      metrics.writeUnits.increment(result.writeUnits());
-      metrics.indexItems.increment(left.get().size() - result.unprocessed().size());
-      if (result.unprocessed().isEmpty()) {
-        return Future.succeededFuture();
-      }
-      left.set(result.unprocessed());
-      return Future.failedFuture(new UnprocessedItems(result.unprocessed().size()));
-    }), failure -> failure instanceof UnprocessedItems || AwsErrors.isTransient(failure));
-  }
-
-  /** DynamoDB took only part of a batch write (throttling): the rest is tried again. */
-  private static final class UnprocessedItems extends RuntimeException {
-    UnprocessedItems(int count) {
-      super(count + " index entries unprocessed", null, false, false);
-    }
-  }
-
   private void account(CommitOutcome outcome, int sameBatchDuplicates) {
     Instant now = clock.instant();
     metrics.accepted.increment(outcome.committed().size());
     metrics.duplicates.increment(outcome.duplicates().size() + sameBatchDuplicates);
     metrics.writeUnits.increment(outcome.writeUnits());
-    metrics.counterItems.increment(outcome.counted().size());
     for (ArchivedRecord r : outcome.committed()) {
       metrics.acceptedBytes.increment(r.record().bytes());
       metrics.publishedAgo(Duration.between(r.record().eventTime(), now));

@@ -1,5 +1,6 @@
 package io.logmeter.ingestion;
 
+import io.logmeter.ledger.UsageLedger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -18,7 +19,7 @@ final class IngestMetrics {
 
   /** The steps of a flush, in their order. */
   enum Step {
-    ARCHIVE, COMMIT, INDEX, ACKNOWLEDGE
+    ARCHIVE, COMMIT, ACKNOWLEDGE
   }
 
   final Counter received;
@@ -32,8 +33,8 @@ final class IngestMetrics {
   final Counter pollerRestarts;
   final Counter heldTooLong;
   final Counter writeUnits;
-  final Counter counterItems;
-  final Counter indexItems;
+  final Counter pageItems;
+  final Counter dayItems;
   final DistributionSummary flushSize;
   final Timer flushDuration;
   private final Map<Step, Timer> steps = new EnumMap<>(Step.class);
@@ -63,13 +64,13 @@ final class IngestMetrics {
     heldTooLong = Counter.builder("logmeter.visibility.released.held.too.long")
         .description("deliveries no longer extended: held past the hold limit, or the extension refused").register(registry);
     writeUnits = Counter.builder("logmeter.dynamodb.write.units")
-        .description("write capacity consumed by ledger commits and log index puts").register(registry);
-    counterItems = itemsWritten("counter", "usage counter updates committed (transactional)");
-    indexItems = itemsWritten("index", "logs index puts (plain)");
+        .description("write capacity consumed by ledger pages and day items, as DynamoDB reports it").register(registry);
+    pageItems = itemsWritten("page", "ledger pages put (plain, conditional)");
+    dayItems = itemsWritten("day", "day usage items brought up to their pages (plain, conditional)");
     flushSize = DistributionSummary.builder("logmeter.flush.size").description("deliveries per flush")
         .register(registry);
     flushDuration = Timer.builder("logmeter.flush.duration")
-        .description("a whole flush: archive, commit, index and acknowledge").publishPercentiles(0.5, 0.99)
+        .description("a whole flush: archive, commit and acknowledge").publishPercentiles(0.5, 0.99)
         .register(registry);
     for (Step step : Step.values()) {
       steps.put(step, Timer.builder("logmeter.flush.step").description("one step of a flush, its retries included")
@@ -99,10 +100,26 @@ final class IngestMetrics {
         .tag("reason", reason).register(registry).increment();
   }
 
-  /** A commit cancelled for a conflict or throttling; it is retried. */
-  void commitCancelled(String reason) {
-    Counter.builder("logmeter.commit.cancelled").description("transactions cancelled and retried, by reason")
-        .tag("reason", reason).register(registry).increment();
+  /** What the ledger wrote, and where it found another writer first (then it reads and goes on). */
+  UsageLedger.Observer ledgerObserver() {
+    return new UsageLedger.Observer() {
+      @Override
+      public void pageWritten() {
+        pageItems.increment();
+      }
+
+      @Override
+      public void dayUpdated() {
+        dayItems.increment();
+      }
+
+      @Override
+      public void conflict(String reason) {
+        Counter.builder("logmeter.ledger.conflicts")
+            .description("conditional writes that found another writer first, by reason; read and retried")
+            .tag("reason", reason).register(registry).increment();
+      }
+    };
   }
 
   /** An event time can be millennia ago (years 0001 to 9999 are billed): past a day is not latency. */

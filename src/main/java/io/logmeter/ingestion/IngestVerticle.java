@@ -4,7 +4,6 @@ import io.logmeter.alerts.AlertPublisher;
 import io.logmeter.alerts.UsageAlerts;
 import io.logmeter.archive.RawArchive;
 import io.logmeter.ledger.UsageLedger;
-import io.logmeter.logs.LogIndex;
 import io.logmeter.retry.Backoff;
 import io.logmeter.retry.Retry;
 import io.logmeter.server.AwsClients;
@@ -66,15 +65,13 @@ public final class IngestVerticle extends VerticleBase {
     Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !givenUp);
     QueueClient queue = new QueueClient(aws.sqs(), context, queueUrl);
     UsageLedger ledger = new UsageLedger(aws.dynamo(), context, retry, config.ledgerTable(), config.usageTable(),
-        config.counterShards(), config.ledgerTtl().toSeconds(), config.maxConcurrentTransactions(), clock,
-        metrics::commitCancelled);
-    LogIndex logIndex = new LogIndex(aws.dynamo(), config.logsTable(), config.logShards(),
-        config.logsIndexTtl().toSeconds());
+        config.ledgerTtl().toSeconds(), config.maxConcurrentWrites(), config.ledgerMemoryMiB() << 20, clock,
+        config.instanceId() + '/' + java.util.UUID.randomUUID(), metrics.ledgerObserver());
     UsageStore usage = new UsageStore(aws.dynamo(), config.usageTable());
     UsageAlerts alerts = new UsageAlerts(config.alertThresholds(), account -> usage.total(account, true),
         aws.dynamo(), config.usageTable(), alertPublisher, context, clock, config.alertRefresh(), Duration.ofMinutes(1),
         UsageAlerts.REMEMBERED_SENT);
-    flusher = new Flusher(new RawArchive(aws.s3(), context, config.bucket()), ledger, logIndex, queue, cache, alerts,
+    flusher = new Flusher(new RawArchive(aws.s3(), context, config.bucket()), ledger, queue, cache, alerts,
         retry, context, clock, metrics, config.instanceId());
     batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),
         config.batchMaxMessages(), config.batchMaxBytes(), config.batchMaxAge().toMillis(),

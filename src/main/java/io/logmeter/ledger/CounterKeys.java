@@ -1,11 +1,16 @@
 package io.logmeter.ledger;
 
+import io.logmeter.usage.Usage;
 import java.time.LocalDate;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Keys of the usage table. All counters of an account share its partition key; the sort key names
- * the counter and its write shard: {@code T#<shard>} for the total, {@code D#<yyyy-MM-dd>#<shard>}
- * for a day. One Query reads the shards of a total or of a range of days.
+ * Keys and attributes of the usage table. All of an account's counters share its partition key.
+ * A day's item is {@code D#<yyyy-MM-dd>}, with an entry per hour ({@link DayCounters}); items
+ * written before pages ({@code D#<yyyy-MM-dd>#<shard>} with plain {@code bytes} and
+ * {@code messages}, and {@code T#<shard>} totals) are still read: a day's usage is the sum of its
+ * items, the total the sum of every day's. One Query reads a range of days, or all of them.
  */
 public final class CounterKeys {
 
@@ -14,28 +19,67 @@ public final class CounterKeys {
   public static final String BYTES = "bytes";
   public static final String MESSAGES = "messages";
 
-  public static final String TOTAL_PREFIX = "T#";
   public static final String DAY_PREFIX = "D#";
+  /** An hour's entry in a day's item: {@code h00} to {@code h23}, a map of these three. */
+  public static final String HOUR_PREFIX = "h";
+  static final String HOUR_VERSION = "v";
+  static final String HOUR_BYTES = "b";
+  static final String HOUR_MESSAGES = "n";
 
   private CounterKeys() {
   }
 
-  public static String sortKey(LocalDate day, int shard) {
-    return day == null ? TOTAL_PREFIX + shard : DAY_PREFIX + day + '#' + shard;
+  /** The sort key of a day's item. */
+  public static String dayKey(LocalDate day) {
+    return DAY_PREFIX + day;
   }
 
-  /** Lowest sort key of the daily counters of {@code day}. */
+  /** The sort key of a day's counter shard as written before pages (still read). */
+  public static String shardKey(LocalDate day, int shard) {
+    return DAY_PREFIX + day + '#' + shard;
+  }
+
+  /** Lowest sort key of the items of {@code day}. */
   public static String firstOfDay(LocalDate day) {
     return DAY_PREFIX + day;
   }
 
-  /** Highest sort key of the daily counters of {@code day}: '~' sorts after every shard number. */
+  /** Highest sort key of the items of {@code day}: '~' sorts after every shard number. */
   public static String lastOfDay(LocalDate day) {
     return DAY_PREFIX + day + "#~";
   }
 
-  /** The day of a daily counter's sort key. */
+  /** The day of a daily item's sort key. */
   public static LocalDate dayOf(String sortKey) {
     return LocalDate.parse(sortKey.substring(DAY_PREFIX.length(), DAY_PREFIX.length() + 10));
+  }
+
+  /** The hour attribute of hour {@code hh} (0 to 23) of the day. */
+  public static String hourAttribute(int hh) {
+    return HOUR_PREFIX + (hh < 10 ? "0" : "") + hh;
+  }
+
+  /** What an item counts: its plain sums, if any, and every hour's entry. */
+  public static Usage usageOf(Map<String, AttributeValue> item) {
+    long bytes = number(item.get(BYTES));
+    long messages = number(item.get(MESSAGES));
+    for (int hh = 0; hh < 24; hh++) {
+      AttributeValue hour = item.get(hourAttribute(hh));
+      if (hour != null && hour.hasM()) {
+        bytes += number(hour.m().get(HOUR_BYTES));
+        messages += number(hour.m().get(HOUR_MESSAGES));
+      }
+    }
+    return new Usage(bytes, messages);
+  }
+
+  /** The page of hour {@code hh} an item reflects, 0 if none. */
+  public static long hourVersion(Map<String, AttributeValue> item, int hh) {
+    AttributeValue hour = item.get(hourAttribute(hh));
+    return hour == null || !hour.hasM() ? 0 : number(hour.m().get(HOUR_VERSION));
+  }
+
+  private static long number(AttributeValue value) {
+    return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
   }
 }

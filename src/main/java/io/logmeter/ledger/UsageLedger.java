@@ -1,333 +1,409 @@
 package io.logmeter.ledger;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.logmeter.archive.ArchivedRecord;
-import io.logmeter.message.LogRecord;
 import io.logmeter.retry.AwsErrors;
 import io.logmeter.retry.Limiter;
 import io.logmeter.retry.Retry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.IdempotentParameterMismatchException;
-import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The exactly-once commit. Each accepted message gets a ledger item keyed by its idempotency key,
- * written with {@code attribute_not_exists} in the same transaction as the counter updates for that
- * message. The marker and the effect commit together or not at all, so a message is counted once
- * however often it is delivered, and a crash at any point leaves nothing half done.
+ * The exactly-once commit, at a fraction of a write unit per message. Messages are counted in
+ * pages (see {@link Page}): per account and event hour, a chain of immutable items, each written on
+ * the condition that its number is free, by a writer that has read every page before it. The page
+ * is the dedupe marker and the effect at once: a message is counted when, and only when, its id
+ * enters a page, and no id enters two pages of its partition.
  *
- * <p>Per chunk of at most 100 actions:
+ * <p>A commit, per partition it touches (one after the other within this instance):
  * <ol>
- *   <li>Put every ledger item (conditional) and ADD bytes and messages to the account's total and
- *       daily counters, on one write shard.</li>
- *   <li>Cancelled because some ledger items exist: those messages were counted before. Drop them,
- *       re-plan the counters for the rest and try again.</li>
- *   <li>Cancelled for a conflict or throttling (nothing was applied): back off with jitter and try
- *       again with a new request token.</li>
- *   <li>Failed ambiguously (timeout, connection lost, 5xx: it may have been applied): back off and
- *       send the identical request with the same ClientRequestToken, which DynamoDB answers without
- *       applying it twice. Past the token's 10 minutes the ledger conditions still catch it.</li>
+ *   <li>Drop the messages already in a page: duplicates (SQS redelivery, SNS twice).</li>
+ *   <li>Put the rest as page {@code v + 1}. Refused because the page exists: another writer came
+ *       first; read its pages and go back to 1. A failure that may have written the page is
+ *       retried with the identical page: found written, it is recognised by its writer token.</li>
  * </ol>
+ * Then, per account and day, the day's usage item is brought up to the partitions' newest pages:
+ * each hour's entry ({@code h00}…{@code h23}) holds the page number and cumulative sums it
+ * reflects, and is only ever moved forward ({@link DayCounters}). A message is acknowledged only
+ * once both are done; a crash between them leaves the message in the queue, and its redelivery,
+ * found in a page, brings the day's item up to date. So the counters never show a message twice,
+ * and never lack an acknowledged one.
+ *
+ * <p>Cost: one conditional put per (account, hour) and one update per (account, day) in a commit,
+ * each one write unit per KB, whatever the number of messages; no transaction.
  */
 public final class UsageLedger {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UsageLedger.class);
 
-  public static final String ID = "id";
-
   private final DynamoDbAsyncClient dynamo;
   private final Context context;
   private final Retry retry;
   private final String ledgerTable;
-  private final String usageTable;
-  private final int shards;
+  private final DayCounters days;
   private final long ttlSeconds;
   private final Clock clock;
-  private final Consumer<String> cancellations;
-  private final Limiter transactions;
+  private final String writerId;
+  private final Observer observer;
+  private final Limiter writes;
+  private final Cache<String, Partition> partitions;
+  private long commits;
 
-  /** @param cancellations told the reason of each cancellation that was not a duplicate */
+  /**
+   * @param writerId unique to this process, so that its pages are told from any other writer's
+   * @param maxHeldBytes the memory the partitions' ids may take; past it the least used are
+   *     forgotten and read again when next written
+   * @param observer told of each write, and of each conditional write that found another writer first
+   */
   public UsageLedger(DynamoDbAsyncClient dynamo, Context context, Retry retry, String ledgerTable,
-      String usageTable, int shards, long ttlSeconds, int maxConcurrentTransactions, Clock clock,
-      Consumer<String> cancellations) {
-    if (shards < 1) {
-      throw new IllegalArgumentException("counter shards must be at least 1");
-    }
+      String usageTable, long ttlSeconds, int maxConcurrentWrites, long maxHeldBytes, Clock clock,
+      String writerId, Observer observer) {
     this.dynamo = dynamo;
     this.context = context;
     this.retry = retry;
     this.ledgerTable = ledgerTable;
-    this.usageTable = usageTable;
-    this.shards = shards;
+    this.days = new DayCounters(dynamo, context, usageTable);
     this.ttlSeconds = ttlSeconds;
     this.clock = clock;
-    this.cancellations = cancellations;
-    this.transactions = new Limiter(maxConcurrentTransactions);
+    this.writerId = writerId;
+    this.observer = observer;
+    this.writes = new Limiter(maxConcurrentWrites);
+    this.partitions = Caffeine.newBuilder()
+        .maximumWeight(maxHeldBytes)
+        .weigher((String key, Partition p) -> (int) Math.min(Integer.MAX_VALUE, p.weight()))
+        .executor(Runnable::run)
+        .build();
+  }
+
+  /** What the ledger tells of its writes (metrics). */
+  public interface Observer {
+    Observer NONE = new Observer() {
+    };
+
+    default void pageWritten() {
+    }
+
+    default void dayUpdated() {
+    }
+
+    /** A conditional write found another writer first: {@code page_exists} or {@code day_ahead}. */
+    default void conflict(String reason) {
+    }
+  }
+
+  /** The records of one partition in one commit. */
+  private record Group(String partition, String accountId, String hour, LocalDate day, String objectKey,
+      List<ArchivedRecord> records) {
+  }
+
+  /** What a group's write left: whose messages it counted, and how far its partition now goes. */
+  private record Written(Group group, List<ArchivedRecord> counted, List<ArchivedRecord> duplicates,
+      DayCounters.Hour hour, double writeUnits) {
   }
 
   /**
-   * Counts {@code records} exactly once. Chunk i of a commit goes to shard (start + i) mod S from a
-   * random start: chunks on different shards go out in parallel (lanes), chunks sharing a shard one
-   * after the other, so the chunks of one commit never contend with each other.
-   *
-   * <p>The lanes of a commit end together: once one fails, the others start no new chunk and no
-   * new retry, and the commit fails only when none of them is still under way, so that no lane goes
-   * on holding transaction slots for a flush already given up. {@code committed} hears of every
-   * chunk that did commit, also in a commit that then fails: what it counted is counted.
+   * Counts {@code records} exactly once. {@code committed} hears, per account and day, of what was
+   * counted as soon as it is: also in a commit that then fails, what it counted is counted.
    */
   public Future<CommitOutcome> commit(List<ArchivedRecord> records, Consumer<CommitOutcome> committed) {
-    List<Chunk> chunks = ChunkPlanner.plan(records, ChunkPlanner.MAX_ACTIONS);
-    int firstShard = ThreadLocalRandom.current().nextInt(shards);
-    // Fixed once: a retried request must be identical to the first for its token to match.
-    long expiresAt = clock.instant().getEpochSecond() + ttlSeconds;
-    Lanes lanes = new Lanes();
-    List<Future<CommitOutcome>> sequences = new ArrayList<>();
-    for (int lane = 0; lane < Math.min(shards, chunks.size()); lane++) {
-      int shard = (firstShard + lane) % shards;
-      Future<CommitOutcome> sequence = Future.succeededFuture(CommitOutcome.NOTHING);
-      for (int i = lane; i < chunks.size(); i += shards) {
-        Chunk chunk = chunks.get(i);
-        sequence = sequence.compose(done -> commitChunk(new Attempt(chunk, shard, expiresAt, 0), 0, lanes)
-            .onSuccess(committed::accept).map(done::plus));
-      }
-      sequences.add(sequence.onFailure(lanes::fail));
+    long commit = ++commits;
+    Map<String, Group> groups = new LinkedHashMap<>();
+    for (ArchivedRecord r : records) {
+      String objectKey = r.location().objectKey();
+      String partition = Page.partition(r.record().accountId(), r.record().eventTime());
+      groups.computeIfAbsent(partition + ' ' + objectKey, k -> new Group(partition, r.record().accountId(),
+          Page.hour(r.record().eventTime()), r.record().day(), objectKey, new ArrayList<>())).records().add(r);
     }
-    return Future.join(sequences).transform(ended -> {
-      if (lanes.stopped()) {
-        return Future.failedFuture(lanes.failed);
+    boolean[] failed = new boolean[1];
+    List<Future<Written>> written = new ArrayList<>(groups.size());
+    int index = 0;
+    for (Group group : groups.values()) {
+      String token = writerId + '/' + commit + '/' + index++;
+      written.add(writes.run(() -> failed[0] ? Future.failedFuture(new Stopped()) : write(group, token))
+          .onFailure(f -> failed[0] = true));
+    }
+    return Future.join(written).transform(ended -> {
+      // Every group that was written is folded, also when another failed: its pages count.
+      Map<String, List<Written>> byDay = new LinkedHashMap<>();
+      Throwable failure = null;
+      for (Future<Written> w : written) {
+        if (w.succeeded()) {
+          Group g = w.result().group();
+          byDay.computeIfAbsent(g.accountId() + ' ' + g.day(), k -> new ArrayList<>()).add(w.result());
+        } else if (failure == null || failure instanceof Stopped) {
+          failure = w.cause();
+        }
       }
-      CommitOutcome outcome = CommitOutcome.NOTHING;
-      for (Future<CommitOutcome> sequence : sequences) {
-        outcome = outcome.plus(sequence.result());
+      List<Future<CommitOutcome>> folds = new ArrayList<>(byDay.size());
+      for (List<Written> day : byDay.values()) {
+        folds.add(writes.run(() -> fold(day)).onSuccess(committed::accept));
       }
-      return Future.succeededFuture(outcome);
+      Throwable groupFailure = failure;
+      return Future.join(folds).transform(done -> {
+        if (groupFailure != null) {
+          return Future.failedFuture(groupFailure);
+        }
+        if (done.failed()) {
+          for (Future<CommitOutcome> fold : folds) {
+            if (fold.failed()) {
+              return Future.failedFuture(fold.cause());
+            }
+          }
+        }
+        CommitOutcome outcome = CommitOutcome.NOTHING;
+        for (Future<CommitOutcome> fold : folds) {
+          outcome = outcome.plus(fold.result());
+        }
+        return Future.succeededFuture(outcome);
+      });
     });
   }
 
-  /** The lanes of one commit: the first failure stops them all. Confined to the caller's context. */
-  private static final class Lanes {
-    Throwable failed;
-
-    void fail(Throwable cause) {
-      if (failed == null) {
-        failed = cause;
-      }
-    }
-
-    boolean stopped() {
-      return failed != null;
+  /** How a group ends that was not started because another of the commit had failed. */
+  private static final class Stopped extends RuntimeException {
+    Stopped() {
+      super("another write of the commit failed", null, false, false);
     }
   }
 
-  /** How a lane ends that another lane's failure stopped; the commit fails with that first failure. */
-  private static final class LaneStopped extends RuntimeException {
-    LaneStopped() {
-      super("another lane of the commit failed", null, false, false);
-    }
+  // ---- pages
+
+  private Future<Written> write(Group group, String token) {
+    Partition p = partitions.get(group.partition(), Partition::new);
+    return p.queue(() -> (p.loaded ? Future.succeededFuture(0.0) : catchUp(p, token, new HashSet<>(), 0))
+        .compose(loaded -> {
+          p.loaded = true;
+          return writeFresh(p, group, token, new HashSet<>(), 0, 0);
+        }))
+        .onComplete(done -> partitions.put(p.key, p)); // weighed again, now that it holds more ids
   }
 
   /**
-   * One request's content. {@code generation} changes only after a definite failure, so an
-   * ambiguous retry resends the identical request under the identical token.
+   * Writes the group's messages not yet in a page, as page after page. {@code ours} collects the
+   * ids this group counted, including pages of its own found written by a retry.
    */
-  private record Attempt(Chunk chunk, int shard, long expiresAt, int generation) {
-    Attempt next() {
-      return new Attempt(chunk, shard, expiresAt, generation + 1);
+  private Future<Written> writeFresh(Partition p, Group group, String token, Set<String> ours, double units,
+      int tries) {
+    List<Page.Entry> fresh = new ArrayList<>();
+    Set<String> inPage = new HashSet<>();
+    int chars = 0;
+    for (ArchivedRecord r : group.records()) {
+      String id = r.record().messageId();
+      if (p.ids.contains(id) || !inPage.add(id)) {
+        continue;
+      }
+      chars += Page.entryChars(id);
+      if (chars > Page.MAX_ENTRY_CHARS && !fresh.isEmpty()) {
+        break; // the rest goes into the next page
+      }
+      fresh.add(new Page.Entry(id, r.record().eventTime(), r.location().offset(), r.location().length(),
+          r.record().bytes()));
     }
+    if (fresh.isEmpty()) {
+      return Future.succeededFuture(written(p, group, ours, units));
+    }
+    long bytes = 0;
+    for (Page.Entry e : fresh) {
+      bytes += e.bytes();
+    }
+    Page page = new Page(p.key, p.version + 1, group.objectKey(), token, fresh, p.cumBytes + bytes,
+        p.cumMessages + fresh.size());
+    long expiresAt = clock.instant().getEpochSecond() + ttlSeconds;
+    return Future.fromCompletionStage(dynamo.putItem(put -> put.tableName(ledgerTable)
+            .item(page.item(expiresAt))
+            .conditionExpression("attribute_not_exists(#pk)")
+            .expressionAttributeNames(Map.of("#pk", Page.PARTITION))
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)), context)
+        .transform(done -> {
+          if (done.succeeded()) {
+            p.apply(page);
+            observer.pageWritten();
+            fresh.forEach(e -> ours.add(e.messageId()));
+            return writeFresh(p, group, token, ours, units + units(done.result().consumedCapacity()), 0);
+          }
+          Throwable cause = AwsErrors.unwrap(done.cause());
+          if (cause instanceof ConditionalCheckFailedException) {
+            // Another writer has page v + 1, or an earlier try of this one did: read on from there.
+            observer.conflict("page_exists");
+            return catchUp(p, token, ours, 0).compose(read -> tries < 3
+                ? writeFresh(p, group, token, ours, units + read, tries + 1)
+                : later(tries, () -> writeFresh(p, group, token, ours, units + read, tries + 1), cause));
+          }
+          if (AwsErrors.isTransient(cause)) {
+            // Perhaps written: the identical page is sent again, and found if it was.
+            return later(tries, () -> writeFresh(p, group, token, ours, units, tries + 1), cause);
+          }
+          return Future.failedFuture(cause);
+        });
   }
 
-  private Future<CommitOutcome> commitChunk(Attempt a, int tries, Lanes lanes) {
-    if (lanes.stopped()) {
-      return Future.failedFuture(new LaneStopped());
-    }
-    // Checked again when a transaction slot frees: a lane may have failed while this one waited.
-    return transactions.run(() -> lanes.stopped() ? Future.<TransactWriteItemsResponse>failedFuture(new LaneStopped())
-            : Future.fromCompletionStage(dynamo.transactWriteItems(request(a)), context))
-        .transform(done -> {
-      if (done.cause() instanceof LaneStopped) {
-        return Future.failedFuture(done.cause());
+  private Written written(Partition p, Group group, Set<String> ours, double units) {
+    List<ArchivedRecord> counted = new ArrayList<>();
+    List<ArchivedRecord> duplicates = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (ArchivedRecord r : group.records()) {
+      String id = r.record().messageId();
+      if (seen.add(id) && ours.contains(id)) {
+        counted.add(r);
+      } else {
+        duplicates.add(r);
       }
+    }
+    return new Written(group, counted, duplicates,
+        new DayCounters.Hour(group.hour(), p.version, p.cumBytes, p.cumMessages), units);
+  }
+
+  /**
+   * Reads the partition's pages after the ones known, strongly consistent, and takes them in; the
+   * pages {@code token} wrote are this group's. Returns 0 (reads cost no write units).
+   */
+  private Future<Double> catchUp(Partition p, String token, Set<String> ours, int tries) {
+    QueryRequest query = QueryRequest.builder().tableName(ledgerTable)
+        .keyConditionExpression("#pk = :pk AND #sk > :v")
+        .expressionAttributeNames(Map.of("#pk", Page.PARTITION, "#sk", Page.VERSION))
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(p.key),
+            ":v", AttributeValue.fromN(Long.toString(p.version))))
+        .consistentRead(true)
+        .build();
+    return readPages(query, null).transform(done -> {
+      if (done.failed()) {
+        Throwable cause = AwsErrors.unwrap(done.cause());
+        return AwsErrors.isTransient(cause)
+            ? later(tries, () -> catchUp(p, token, ours, tries + 1), cause)
+            : Future.failedFuture(cause);
+      }
+      for (Page page : done.result()) {
+        if (!p.loaded && p.version == 0 && page.version() > 1) {
+          // The partition's first pages have expired (TTL): start from the oldest left.
+          p.version = page.version() - 1;
+          p.cumBytes = page.cumBytes() - page.bytes();
+          p.cumMessages = page.cumMessages() - page.entries().size();
+        }
+        p.apply(page);
+        if (page.writer().equals(token)) {
+          page.entries().forEach(e -> ours.add(e.messageId()));
+        }
+      }
+      return Future.succeededFuture(0.0);
+    });
+  }
+
+  private Future<List<Page>> readPages(QueryRequest query, Map<String, AttributeValue> start) {
+    QueryRequest request = start == null ? query : query.toBuilder().exclusiveStartKey(start).build();
+    return Future.fromCompletionStage(dynamo.query(request), context).compose((QueryResponse response) -> {
+      List<Page> pages = new ArrayList<>();
+      response.items().forEach(item -> pages.add(Page.of(item)));
+      if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
+        return readPages(query, response.lastEvaluatedKey()).map(more -> {
+          pages.addAll(more);
+          return pages;
+        });
+      }
+      return Future.succeededFuture(pages);
+    });
+  }
+
+  // ---- days
+
+  /** Brings the day's usage item up to the partitions written, then says what was counted. */
+  private Future<CommitOutcome> fold(List<Written> day) {
+    Written first = day.get(0);
+    String account = first.group().accountId();
+    LocalDate date = first.group().day();
+    Map<String, DayCounters.Hour> hours = new TreeMap<>();
+    for (Written w : day) {
+      hours.merge(w.hour().hour(), w.hour(), (a, b) -> a.version() >= b.version() ? a : b);
+    }
+    List<DayCounters.Hour> due = new ArrayList<>();
+    for (DayCounters.Hour hour : hours.values()) {
+      Partition p = partitions.getIfPresent(Page.partition(account, hour.hour()));
+      if (p == null || p.folded < hour.version()) {
+        due.add(hour);
+      }
+    }
+    return foldDue(account, date, due, 0).map(units -> {
+      for (DayCounters.Hour hour : due) {
+        Partition p = partitions.getIfPresent(Page.partition(account, hour.hour()));
+        if (p != null) {
+          p.folded = Math.max(p.folded, hour.version());
+        }
+      }
+      List<ArchivedRecord> counted = new ArrayList<>();
+      List<ArchivedRecord> duplicates = new ArrayList<>();
+      double writeUnits = units;
+      long bytes = 0;
+      for (Written w : day) {
+        counted.addAll(w.counted());
+        duplicates.addAll(w.duplicates());
+        writeUnits += w.writeUnits();
+      }
+      for (ArchivedRecord r : counted) {
+        bytes += r.record().bytes();
+      }
+      List<CounterDelta> deltas = counted.isEmpty() ? List.of() : List.of(
+          new CounterDelta(account, null, bytes, counted.size()),
+          new CounterDelta(account, date, bytes, counted.size()));
+      return new CommitOutcome(counted, deltas, duplicates, writeUnits);
+    });
+  }
+
+  private Future<Double> foldDue(String account, LocalDate date, List<DayCounters.Hour> due, int tries) {
+    if (due.isEmpty()) {
+      return Future.succeededFuture(0.0);
+    }
+    return days.advance(account, date, due).transform(done -> {
       if (done.succeeded()) {
-        return Future.succeededFuture(new CommitOutcome(a.chunk().records(), a.chunk().counters(), List.of(),
-            writeUnits(done.result())));
+        DayCounters.Advanced advanced = done.result();
+        if (advanced.updated()) {
+          observer.dayUpdated();
+        }
+        if (!advanced.behind().isEmpty()) {
+          observer.conflict("day_ahead");
+        }
+        // Hours another writer had moved further are done; any still behind is tried again.
+        return advanced.behind().isEmpty() ? Future.succeededFuture(advanced.writeUnits())
+            : foldDue(account, date, advanced.behind(), tries + 1).map(more -> more + advanced.writeUnits());
       }
       Throwable cause = AwsErrors.unwrap(done.cause());
-      if (cause instanceof TransactionCanceledException cancelled) {
-        Set<String> counted = alreadyCounted(a.chunk(), cancelled.cancellationReasons());
-        if (!counted.isEmpty()) {
-          return withoutDuplicates(a, counted, tries, lanes);
-        }
-        cancellations.accept(reasonOf(cancelled.cancellationReasons()));
-        if (AwsErrors.isInvalidRequest(cancelled)) {
-          // The request itself is invalid (whatever else was cancelled with it): sending it again
-          // cannot succeed. The flush singles out the message at fault.
-          return Future.failedFuture(cause);
-        }
-        return later(lanes, tries, () -> commitChunk(a.next(), tries + 1, lanes), cause);
-      }
-      if (cause instanceof IdempotentParameterMismatchException) {
-        return later(lanes, tries, () -> commitChunk(a.next(), tries + 1, lanes), cause);
-      }
-      if (AwsErrors.isTransient(cause)) {
-        return later(lanes, tries, () -> commitChunk(a, tries + 1, lanes), cause);
-      }
-      return Future.failedFuture(cause);
+      return AwsErrors.isTransient(cause)
+          ? later(tries, () -> foldDue(account, date, due, tries + 1), cause)
+          : Future.failedFuture(cause);
     });
   }
 
-  private Future<CommitOutcome> withoutDuplicates(Attempt a, Set<String> counted, int tries, Lanes lanes) {
-    List<ArchivedRecord> duplicates = new ArrayList<>();
-    List<ArchivedRecord> rest = new ArrayList<>();
-    for (ArchivedRecord r : a.chunk().records()) {
-      (counted.contains(r.record().messageId()) ? duplicates : rest).add(r);
-    }
-    CommitOutcome dropped = new CommitOutcome(List.of(), List.of(), duplicates, 0);
-    if (rest.isEmpty()) {
-      return Future.succeededFuture(dropped);
-    }
-    Chunk smaller = ChunkPlanner.plan(rest, ChunkPlanner.MAX_ACTIONS).get(0);
-    return commitChunk(new Attempt(smaller, a.shard(), a.expiresAt(), 0), tries, lanes).map(dropped::plus);
-  }
-
-  private Future<CommitOutcome> later(Lanes lanes, int attempt, java.util.function.Supplier<Future<CommitOutcome>> next,
-      Throwable cause) {
-    if (!retry.keepTrying() || lanes.stopped()) {
+  private <T> Future<T> later(int attempt, Supplier<Future<T>> next, Throwable cause) {
+    if (!retry.keepTrying()) {
       return Future.failedFuture(cause);
     }
-    log.warn("commit of a chunk failed ({}); retrying", AwsErrors.code(cause));
-    return Future.future(promise -> retry.later(attempt, () -> {
-      if (lanes.stopped()) {
-        promise.fail(new LaneStopped());
-      } else {
-        next.get().onComplete(promise);
-      }
-    }));
+    log.warn("ledger write failed ({}); retrying", AwsErrors.code(cause));
+    return Future.future(promise -> retry.later(attempt, () -> next.get().onComplete(promise)));
   }
 
-  /** The first reason that is not "None": TransactionConflict, ThrottlingError, … */
-  private static String reasonOf(List<CancellationReason> reasons) {
-    for (CancellationReason reason : reasons) {
-      if (reason.code() != null && !"None".equals(reason.code())) {
-        return reason.code();
-      }
-    }
-    return "Unknown";
+  static double units(ConsumedCapacity consumed) {
+    return consumed == null || consumed.capacityUnits() == null ? 0 : consumed.capacityUnits();
   }
 
-  /** The ids whose conditional ledger put failed: the reasons line up with the actions in order. */
-  private static Set<String> alreadyCounted(Chunk chunk, List<CancellationReason> reasons) {
-    Set<String> ids = new HashSet<>();
-    for (int i = 0; i < chunk.records().size() && i < reasons.size(); i++) {
-      if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
-        ids.add(chunk.records().get(i).record().messageId());
-      }
-    }
-    return ids;
-  }
-
-  private TransactWriteItemsRequest request(Attempt a) {
-    List<TransactWriteItem> actions = new ArrayList<>(a.chunk().actions());
-    for (ArchivedRecord r : a.chunk().records()) {
-      actions.add(TransactWriteItem.builder().put(ledgerPut(r, a.expiresAt())).build());
-    }
-    for (CounterDelta delta : a.chunk().counters()) {
-      actions.add(TransactWriteItem.builder().update(counterUpdate(delta, a.shard())).build());
-    }
-    return TransactWriteItemsRequest.builder()
-        .transactItems(actions)
-        .clientRequestToken(token(a.chunk(), a.shard(), a.generation()))
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-        .build();
-  }
-
-  private Put ledgerPut(ArchivedRecord archived, long expiresAt) {
-    LogRecord r = archived.record();
-    return Put.builder()
-        .tableName(ledgerTable)
-        .item(Map.of(
-            ID, s(r.messageId()),
-            "accountId", s(r.accountId()),
-            "bytes", n(r.bytes()),
-            "eventTime", s(r.eventTime().toString()),
-            "objectKey", s(archived.location().objectKey()),
-            "offset", n(archived.location().offset()),
-            "length", n(archived.location().length()),
-            "expiresAt", n(expiresAt)))
-        .conditionExpression("attribute_not_exists(#id)")
-        .expressionAttributeNames(Map.of("#id", ID))
-        .build();
-  }
-
-  private Update counterUpdate(CounterDelta delta, int shard) {
-    return Update.builder()
-        .tableName(usageTable)
-        .key(Map.of(
-            CounterKeys.PARTITION, s(delta.accountId()),
-            CounterKeys.SORT, s(CounterKeys.sortKey(delta.day(), shard))))
-        .updateExpression("ADD #b :b, #m :m")
-        .expressionAttributeNames(Map.of("#b", CounterKeys.BYTES, "#m", CounterKeys.MESSAGES))
-        .expressionAttributeValues(Map.of(":b", n(delta.bytes()), ":m", n(delta.messages())))
-        .build();
-  }
-
-  /**
-   * The same chunk, shard and generation always give the same token, so an ambiguous retry is
-   * recognised by DynamoDB; a new generation after a definite cancellation gets a fresh one. The
-   * object key is part of it: a redelivery archived anew must not reuse an earlier request's token.
-   */
-  static String token(Chunk chunk, int shard, int generation) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update((shard + "/" + generation).getBytes(StandardCharsets.UTF_8));
-      for (ArchivedRecord r : chunk.records()) {
-        sha.update((byte) '\n');
-        sha.update(r.record().messageId().getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) ' ');
-        sha.update(r.location().objectKey().getBytes(StandardCharsets.UTF_8));
-      }
-      return HexFormat.of().formatHex(sha.digest(), 0, 18);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
-  }
-
-  private static double writeUnits(TransactWriteItemsResponse response) {
-    double units = 0;
-    if (response.hasConsumedCapacity()) {
-      for (ConsumedCapacity c : response.consumedCapacity()) {
-        units += c.capacityUnits() == null ? 0 : c.capacityUnits();
-      }
-    }
-    return units;
-  }
-
-  private static AttributeValue s(String value) {
-    return AttributeValue.fromS(value);
-  }
-
-  private static AttributeValue n(long value) {
-    return AttributeValue.fromN(Long.toString(value));
+  /** Partitions held in memory now (for tests and metrics). */
+  public long heldPartitions() {
+    return partitions.estimatedSize();
   }
 }

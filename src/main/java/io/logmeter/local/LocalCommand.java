@@ -49,11 +49,11 @@ public final class LocalCommand implements Runnable {
     String queue = aws.sqsEndpoint() + "/000000000000/" + service.config().queueName();
     return """
 
-        logmeter is running locally (%12$s).
+        logmeter is running locally (%11$s).
           API       %1$s
           SQS       %2$s   queue %3$s, DLQ %4$s
           S3        %5$s   bucket %6$s (path-style)
-          DynamoDB  %7$s   tables %8$s, %9$s, %11$s
+          DynamoDB  %7$s   tables %8$s, %9$s
           region us-east-1, any access key
 
         Try it:
@@ -66,7 +66,7 @@ public final class LocalCommand implements Runnable {
         Ctrl-C drains and stops.
         """.formatted(api, aws.sqsEndpoint(), service.config().queueName(), service.config().dlqName(),
         aws.s3Endpoint(), service.config().bucket(), aws.dynamodbEndpoint(), service.config().ledgerTable(),
-        service.config().usageTable(), queue, service.config().logsTable(),
+        service.config().usageTable(), queue,
         service.config().authDisabled() ? "no authentication in local mode" : "API keys required");
   }
 

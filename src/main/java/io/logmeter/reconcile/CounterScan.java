@@ -73,9 +73,7 @@ final class CounterScan {
           .consistentRead(true)
           // Total counters (T#…) sort after every day counter (D#…), so the range keeps only days.
           .filterExpression("#sk BETWEEN :from AND :to")
-          .projectionExpression("#pk, #sk, #bytes, #messages")
-          .expressionAttributeNames(Map.of("#pk", CounterKeys.PARTITION, "#sk", CounterKeys.SORT,
-              "#bytes", CounterKeys.BYTES, "#messages", CounterKeys.MESSAGES))
+          .expressionAttributeNames(Map.of("#sk", CounterKeys.SORT))
           .expressionAttributeValues(Map.of(":from", AttributeValue.fromS(CounterKeys.firstOfDay(from)),
               ":to", AttributeValue.fromS(CounterKeys.lastOfDay(to))))
           .build();
@@ -108,8 +106,7 @@ final class CounterScan {
     Map<String, List<CounterItem>> byAccount = new HashMap<>();
     for (Map<String, AttributeValue> item : page) {
       byAccount.computeIfAbsent(item.get(CounterKeys.PARTITION).s(), a -> new ArrayList<>())
-          .add(new CounterItem(item.get(CounterKeys.SORT).s(), number(item, CounterKeys.BYTES),
-              number(item, CounterKeys.MESSAGES)));
+          .add(counterItem(item));
     }
     byAccount.forEach((account, shards) -> ShardSums.daily(shards).forEach((day, u) ->
         usage.merge(new AccountDay(account, day), u, (a, b) -> a.plus(b.bytes(), b.messages()))));
@@ -127,8 +124,8 @@ final class CounterScan {
     });
   }
 
-  private static long number(Map<String, AttributeValue> item, String name) {
-    AttributeValue value = item.get(name);
-    return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+  private static CounterItem counterItem(Map<String, AttributeValue> item) {
+    Usage usage = CounterKeys.usageOf(item);
+    return new CounterItem(item.get(CounterKeys.SORT).s(), usage.bytes(), usage.messages());
   }
 }

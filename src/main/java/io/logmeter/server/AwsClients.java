@@ -50,18 +50,21 @@ public record AwsClients(SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClie
     SdkAsyncHttpClient dynamoHttp = http(loops, 128);
     SdkAsyncHttpClient snsHttp = http(loops, 64);
     SqsAsyncClient sqs = configure(SqsAsyncClient.builder(), config, config.sqsEndpoint(), credentials, metrics,
-        sqsHttp, Duration.ofSeconds(config.receiveWaitSeconds() + 10)).build();
+        sqsHttp, Duration.ofSeconds(config.receiveWaitSeconds() + 10), RetryMode.ADAPTIVE_V2).build();
     S3AsyncClient s3 = configure(S3AsyncClient.builder(), config, config.s3Endpoint(), credentials, metrics,
-        s3Http, Duration.ofSeconds(30))
+        s3Http, Duration.ofSeconds(30), RetryMode.ADAPTIVE_V2)
         .forcePathStyle(config.s3Endpoint() != null)
         // CRC32 of every flush costs CPU for no gain over TLS and Content-Length; S3 needs no checksum.
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .build();
+    // Standard, not adaptive: the ledger writes to many partitions of its tables, and the adaptive
+    // mode's one rate limiter per client would slow every write down for a throttled partition, to
+    // a crawl under steady throttling of a few percent. The ledger backs off per write itself.
     DynamoDbAsyncClient dynamo = configure(DynamoDbAsyncClient.builder(), config, config.dynamodbEndpoint(),
-        credentials, metrics, dynamoHttp, Duration.ofSeconds(10)).build();
+        credentials, metrics, dynamoHttp, Duration.ofSeconds(10), RetryMode.STANDARD).build();
     SnsAsyncClient sns = configure(SnsAsyncClient.builder(), config, config.snsEndpoint(), credentials, metrics,
-        snsHttp, Duration.ofSeconds(10)).build();
+        snsHttp, Duration.ofSeconds(10), RetryMode.ADAPTIVE_V2).build();
     return new AwsClients(sqs, s3, dynamo, sns, metrics, List.of(sqsHttp, s3Http, dynamoHttp, snsHttp));
   }
 
@@ -101,14 +104,14 @@ public record AwsClients(SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClie
 
   private static <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(B builder,
       Config config, String endpoint, AwsCredentialsProvider credentials, AwsCallMetrics metrics,
-      SdkAsyncHttpClient http, Duration attemptTimeout) {
+      SdkAsyncHttpClient http, Duration attemptTimeout, RetryMode retryMode) {
     builder.region(Region.of(config.region()))
         .credentialsProvider(credentials)
         .httpClient(http)
         .asyncConfiguration(async -> async.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
             Runnable::run))
         .overrideConfiguration(ClientOverrideConfiguration.builder()
-            .retryStrategy(RetryMode.ADAPTIVE_V2)
+            .retryStrategy(retryMode)
             .apiCallAttemptTimeout(attemptTimeout)
             .apiCallTimeout(attemptTimeout.multipliedBy(3))
             .addExecutionInterceptor(metrics)

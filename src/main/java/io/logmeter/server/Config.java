@@ -27,9 +27,6 @@ public record Config(
     String bucket,
     String ledgerTable,
     String usageTable,
-    String logsTable,
-    int logShards,
-    Duration logsIndexTtl,
     String topicArn,
     boolean publishToQueue,
     String apiKeys,
@@ -48,8 +45,8 @@ public record Config(
     long batchMaxBytes,
     Duration batchMaxAge,
     int maxConcurrentFlushes,
-    int maxConcurrentTransactions,
-    int counterShards,
+    int maxConcurrentWrites,
+    long ledgerMemoryMiB,
     Duration ledgerTtl,
     Duration cacheRefresh,
     long cacheMaxAccounts,
@@ -74,9 +71,6 @@ public record Config(
         .put("bucket", "logmeter-raw")
         .put("ledgerTable", "logmeter-ledger")
         .put("usageTable", "logmeter-usage")
-        .put("logsTable", "logmeter-logs")
-        .put("logShards", 8)
-        .put("logsIndexTtlDays", 400)
         .put("publishToQueue", false)
         .put("authDisabled", false)
         .put("alertQueueName", "logmeter-alerts")
@@ -90,9 +84,9 @@ public record Config(
         .put("batchMaxBytes", 8L * 1024 * 1024)
         .put("batchMaxAgeMillis", 500)
         .put("maxConcurrentFlushes", 4)
-        .put("maxConcurrentTransactions", 8)
-        .put("counterShards", 8)
-        .put("ledgerTtlDays", 30)
+        .put("maxConcurrentWrites", 32)
+        .put("ledgerMemoryMiB", 256)
+        .put("ledgerTtlDays", 400)
         .put("cacheRefreshMillis", 1000)
         .put("cacheMaxAccounts", 1_000_000)
         .put("shutdownGraceSeconds", 20)
@@ -118,9 +112,6 @@ public record Config(
         string(json, "bucket"),
         string(json, "ledgerTable"),
         string(json, "usageTable"),
-        string(json, "logsTable"),
-        integer(json, "logShards"),
-        Duration.ofDays(longValue(json, "logsIndexTtlDays")),
         string(json, "topicArn"),
         bool(json, "publishToQueue"),
         string(json, "apiKeys"),
@@ -139,8 +130,8 @@ public record Config(
         longValue(json, "batchMaxBytes"),
         Duration.ofMillis(longValue(json, "batchMaxAgeMillis")),
         integer(json, "maxConcurrentFlushes"),
-        integer(json, "maxConcurrentTransactions"),
-        integer(json, "counterShards"),
+        integer(json, "maxConcurrentWrites"),
+        longValue(json, "ledgerMemoryMiB"),
         Duration.ofDays(longValue(json, "ledgerTtlDays")),
         Duration.ofMillis(longValue(json, "cacheRefreshMillis")),
         longValue(json, "cacheMaxAccounts"),
@@ -160,15 +151,13 @@ public record Config(
     require(batchMaxMessages >= 1 && batchMaxMessages <= maxInFlightMessages,
         "batchMaxMessages must be 1..maxInFlightMessages");
     require(maxConcurrentFlushes >= 1, "maxConcurrentFlushes must be at least 1");
-    require(maxConcurrentTransactions >= 1, "maxConcurrentTransactions must be at least 1");
-    require(counterShards >= 1 && counterShards <= 100, "counterShards must be 1..100");
+    require(maxConcurrentWrites >= 1, "maxConcurrentWrites must be at least 1");
+    require(ledgerMemoryMiB >= 1, "ledgerMemoryMiB must be at least 1");
     require(ledgerTtl.toDays() >= 15, "ledgerTtlDays must exceed the queue retention (14 days) plus redrive");
     require(cacheRefresh.toMillis() >= 10, "cacheRefreshMillis must be at least 10");
-    require(logShards >= 1 && logShards <= 100, "logShards must be 1..100");
-    require(!logsIndexTtl.isNegative() && logsIndexTtl.toDays() >= 1, "logsIndexTtlDays must be at least 1");
     require(alertRefresh.toMillis() >= 10, "alertRefreshMillis must be at least 10");
-    require(bucket != null && queueName != null && ledgerTable != null && usageTable != null && logsTable != null,
-        "bucket, queueName, ledgerTable, usageTable and logsTable are required");
+    require(bucket != null && queueName != null && ledgerTable != null && usageTable != null,
+        "bucket, queueName, ledgerTable and usageTable are required");
   }
 
   private static void require(boolean ok, String message) {

@@ -15,17 +15,16 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import io.logmeter.message.SnsEnvelope;
 
 /**
- * The queue, bucket and tables (ledger, usage counters, logs index) logmeter works with. {@link #create} makes them (local mode, tests
+ * The queue, bucket and tables (ledger pages, usage counters) logmeter works with. {@link #create} makes them (local mode, tests
  * and the emulators command; production provisions them with Ansible); {@link #verify} checks they
  * answer and resolves the queue URL, before the service calls itself ready.
  *
  * <p>The ledger table is created here without TTL: DynamoDB Local sweeps TTL tables continuously
- * and every write slowed down markedly with it on, while ledger items expire only after 30 days
+ * and every write slowed down markedly with it on, while ledger pages expire only after 400 days
  * anyway. Provisioning enables TTL on {@value #TTL_ATTRIBUTE} for the real table.
  */
 public final class Resources {
 
-  public static final String LEDGER_KEY = "id";
   /** The ledger's TTL attribute, written by the ledger and enabled by provisioning. */
   public static final String TTL_ATTRIBUTE = "expiresAt";
 
@@ -52,8 +51,9 @@ public final class Resources {
         .handle((ok, failure) -> ignoreIf(failure, "BucketAlreadyOwnedByYou", "BucketAlreadyExists"));
     CompletableFuture<Void> ledger = createTable(aws, CreateTableRequest.builder()
         .tableName(config.ledgerTable())
-        .keySchema(key(LEDGER_KEY, KeyType.HASH))
-        .attributeDefinitions(string(LEDGER_KEY))
+        .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+        .attributeDefinitions(string("pk"), AttributeDefinition.builder().attributeName("sk")
+            .attributeType(ScalarAttributeType.N).build())
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .build());
     CompletableFuture<Void> usage = createTable(aws, CreateTableRequest.builder()
@@ -62,13 +62,7 @@ public final class Resources {
         .attributeDefinitions(string("pk"), string("sk"))
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .build());
-    CompletableFuture<Void> logs = createTable(aws, CreateTableRequest.builder()
-        .tableName(config.logsTable())
-        .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
-        .attributeDefinitions(string("pk"), string("sk"))
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .build());
-    return CompletableFuture.allOf(queue, alerts, bucket, ledger, usage, logs).thenCompose(v -> queue);
+    return CompletableFuture.allOf(queue, alerts, bucket, ledger, usage).thenCompose(v -> queue);
   }
 
   /** Checks that every resource answers; returns the queue URL. */
@@ -81,8 +75,7 @@ public final class Resources {
     CompletableFuture<?> bucket = aws.s3().headBucket(b -> b.bucket(config.bucket()));
     CompletableFuture<?> ledger = aws.dynamo().describeTable(t -> t.tableName(config.ledgerTable()));
     CompletableFuture<?> usage = aws.dynamo().describeTable(t -> t.tableName(config.usageTable()));
-    CompletableFuture<?> logs = aws.dynamo().describeTable(t -> t.tableName(config.logsTable()));
-    return CompletableFuture.allOf(queue, bucket, ledger, usage, logs).thenCompose(v -> queueUrl);
+    return CompletableFuture.allOf(queue, bucket, ledger, usage).thenCompose(v -> queueUrl);
   }
 
   private static CompletableFuture<Void> createTable(AwsClients aws, CreateTableRequest request) {

@@ -6,8 +6,7 @@ import io.logmeter.api.ApiServices;
 import io.logmeter.api.ApiVerticle;
 import io.logmeter.archive.RawRecords;
 import io.logmeter.ingestion.IngestVerticle;
-import io.logmeter.ledger.LedgerEntries;
-import io.logmeter.logs.LogIndex;
+import io.logmeter.logs.LogPages;
 import io.logmeter.publish.LogPublisher;
 import io.logmeter.publish.PublishFailedException;
 import io.logmeter.publish.QueuePublisher;
@@ -104,8 +103,7 @@ public final class Service {
     cache = new UsageCache(account -> store.total(account, false), home, config.cacheRefresh(),
         config.cacheMaxAccounts());
     ApiServices services = new ApiServices(store, cache,
-        new LogIndex(aws.dynamo(), config.logsTable(), config.logShards(), config.logsIndexTtl().toSeconds()),
-        new LedgerEntries(aws.dynamo(), config.ledgerTable()), new RawRecords(aws.s3(), config.bucket()),
+        new LogPages(aws.dynamo(), config.ledgerTable(), config.usageTable()), new RawRecords(aws.s3(), config.bucket()),
         publisher(), keys, readiness, registry);
     return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), config.httpPort(), services),
             new DeploymentOptions().setInstances(config.apiVerticles()))

@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
- * Reads the usage counters: one Query over the account's partition returns every shard of its
- * total, or of a range of days. Results stay on the SDK's futures; callers bring them back to
+ * Reads the usage counters: one Query over the account's partition returns every day's item, for
+ * the total, or those of a range of days. Results stay on the SDK's futures; callers bring them back to
  * their own context.
  */
 public final class UsageStore {
@@ -33,7 +33,7 @@ public final class UsageStore {
         .expressionAttributeNames(names())
         .expressionAttributeValues(Map.of(
             ":pk", AttributeValue.fromS(accountId),
-            ":prefix", AttributeValue.fromS(CounterKeys.TOTAL_PREFIX)))
+            ":prefix", AttributeValue.fromS(CounterKeys.DAY_PREFIX)))
         .consistentRead(consistent)
         .build();
     return queryAll(query, null, new ArrayList<>()).thenApply(ShardSums::total);
@@ -64,18 +64,13 @@ public final class UsageStore {
     QueryRequest page = start == null ? query : query.toBuilder().exclusiveStartKey(start).build();
     return dynamo.query(page).thenCompose(response -> {
       for (Map<String, AttributeValue> item : response.items()) {
-        items.add(new CounterItem(item.get(CounterKeys.SORT).s(), number(item, CounterKeys.BYTES),
-            number(item, CounterKeys.MESSAGES)));
+        Usage usage = CounterKeys.usageOf(item);
+        items.add(new CounterItem(item.get(CounterKeys.SORT).s(), usage.bytes(), usage.messages()));
       }
       if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
         return queryAll(query, response.lastEvaluatedKey(), items);
       }
       return CompletableFuture.completedFuture(items);
     });
-  }
-
-  private static long number(Map<String, AttributeValue> item, String name) {
-    AttributeValue value = item.get(name);
-    return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
   }
 }

@@ -180,10 +180,12 @@ class UsageAlertsRaceTest {
     return table;
   }
 
+  /** The account's counters as the ledger writes them: one day's item, its hour at page 1. */
   private static void setTotal(String table, String account, long bytes) {
     stack.dynamo.putItem(p -> p.tableName(table).item(Map.of("pk", AttributeValue.fromS(account),
-        "sk", AttributeValue.fromS("T#0"), "bytes", AttributeValue.fromN(Long.toString(bytes)),
-        "messages", AttributeValue.fromN("3"))));
+        "sk", AttributeValue.fromS("D#2026-11-21"), "h10", AttributeValue.fromM(Map.of(
+            "v", AttributeValue.fromN("1"), "b", AttributeValue.fromN(Long.toString(bytes)),
+            "n", AttributeValue.fromN("3"))))));
   }
 
   private static String alertState(String table, String account) {

@@ -74,6 +74,17 @@ class ApiTest {
     matches("getLog", one);
     assertThat(new JsonObject(one.body()).getString("logData")).isEqualTo("first ✓");
     assertThat(new JsonObject(one.body()).getString("accountId")).isEqualTo(account);
+    // Told its event time, the search goes straight to its hour; an hour without it has no such record.
+    String eventTime = new JsonObject(one.body()).getString("eventTime");
+    HttpResponse<String> atItsTime = stack.get(port, "/v1/accounts/" + account + "/logs/" + ids.get(0) + "?at=" + eventTime);
+    assertThat(atItsTime.statusCode()).isEqualTo(200);
+    matches("getLog", atItsTime);
+    assertThat(new JsonObject(atItsTime.body()).getString("logData")).isEqualTo("first ✓");
+    String hourBefore = Instant.parse(eventTime).minusSeconds(3600).toString();
+    expectError(stack.get(port, "/v1/accounts/" + account + "/logs/" + ids.get(0) + "?at=" + hourBefore), 404,
+        "not_found", "getLog");
+    expectError(stack.get(port, "/v1/accounts/" + account + "/logs/" + ids.get(0) + "?at=yesterday"), 400,
+        "invalid_parameter", "getLog");
 
     List<JsonObject> pagedByTwo = listAll(account, 2);
     assertThat(pagedByTwo).extracting(r -> r.getString("messageId")).containsExactlyInAnyOrderElementsOf(ids);

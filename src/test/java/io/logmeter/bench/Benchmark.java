@@ -17,18 +17,18 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Performance in one command and one report: starts {@code java -jar target/logmeter.jar emulators}
- * and the service as separate processes, runs the ingest ({@link IngestRun}), read ({@link ReadRun})
+ * and the service as separate processes, runs the write cost ({@link CostRun}), ingest ({@link IngestRun}), read ({@link ReadRun})
  * and latency ({@link LatencyRun}) parts against them, checks the figures against the targets, and
  * writes target/bench/report.md and report.json. A missed target is reported, not failed: the
  * figures depend on the machine, the verdicts are for the reader.
  *
  * <p>{@code mvn -q -DskipTests package && mvn -q test -Dtest=Benchmark -Dlogmeter.benchmark=true}
- * ({@code -Dlogmeter.benchmark.parts=ingest,read,latency} chooses the parts).
+ * ({@code -Dlogmeter.benchmark.parts=cost,ingest,read,latency} chooses the parts).
  */
 @EnabledIfSystemProperty(named = "logmeter.benchmark", matches = "true")
 class Benchmark {
 
-  private static final String PARTS = System.getProperty("logmeter.benchmark.parts", "ingest,read,latency");
+  private static final String PARTS = System.getProperty("logmeter.benchmark.parts", "cost,ingest,read,latency");
 
   /** One target: what it is, the figure measured, and whether it holds. */
   record Verdict(String section, String measure, Object value, String target, boolean met) {
@@ -47,6 +47,9 @@ class Benchmark {
     EmbeddedProcess.Ports ports = new EmbeddedProcess.Ports(TestStack.freePort(), TestStack.freePort(),
         TestStack.freePort());
     try (EmbeddedProcess emulators = EmbeddedProcess.emulators(ports)) {
+      if (parts.contains("cost")) {
+        sections.put("write cost", CostRun.run(ports));
+      }
       if (parts.contains("ingest")) {
         sections.putAll(IngestRun.run(ports, emulators));
       }
@@ -69,13 +72,19 @@ class Benchmark {
         atLeast(verdicts, name, "ingest / per-message baseline", section.get("ratioToBaseline"), 10);
         atMost(verdicts, name, "SQS requests per 1,000 messages", round(sum(requests, "sqs ")), 220);
         atMost(verdicts, name, "S3 PutObject per 1,000 messages", requests.get("s3 PutObject"), 2);
-        atMost(verdicts, name, "DynamoDB TransactWriteItems per 1,000 messages",
-            requests.get("dynamodb TransactWriteItems"), 15);
-        atMost(verdicts, name, "write units per message (AWS pricing)",
-            section.get("writeUnitsPerMessageByAwsPricing"), 3);
         atMost(verdicts, name, "service CPU µs per message", section.get("serviceCpuMicrosPerMessage"), 25);
       }
     });
+    Map<String, Object> cost = sections.get("write cost");
+    if (cost != null) {
+      cost.forEach((mix, designs) -> {
+        Object units = ((Map<?, ?>) ((Map<?, ?>) designs).get("pages")).get("writeUnitsPerMessage");
+        if (mix.startsWith("zipf:")) {
+          atMost(verdicts, "write cost", "write units per message, Zipf at load", units, 1.0);
+          atMost(verdicts, "write cost", "write units per message, Zipf at load (stretch)", units, 0.3);
+        }
+      });
+    }
     Map<String, Object> reads = sections.get("reads");
     if (reads != null) {
       atLeast(verdicts, "reads", "cached GET / bare endpoint", reads.get("ratioToBare"), 0.8);

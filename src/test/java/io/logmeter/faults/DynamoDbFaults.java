@@ -19,16 +19,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An HTTP relay in front of DynamoDB that fails a share of the {@code TransactWriteItems} requests
- * the way real DynamoDB does under contention, which DynamoDB Local never does: cancelled for a
- * {@code TransactionConflict} or a {@code ThrottlingError} on one of its items (nothing applied),
- * refused outright with {@code ProvisionedThroughputExceededException} (nothing applied), or applied
- * and then its reply lost with the connection (an ambiguous failure: the caller cannot know). Every
- * other request passes through untouched.
+ * An HTTP relay in front of DynamoDB that fails a share of the ledger's writes ({@code PutItem},
+ * {@code UpdateItem}, and {@code TransactWriteItems} for the alerts) the way real DynamoDB does
+ * under contention and load, which DynamoDB Local never does: a conditional write refused as if
+ * another writer had come first ({@code ConditionalCheckFailedException}, or a transaction cancelled
+ * for a {@code TransactionConflict}; nothing applied), an internal error or a throttled item
+ * (nothing applied), refused outright with {@code ProvisionedThroughputExceededException} (nothing
+ * applied), or applied and then its reply lost with the connection (an ambiguous failure: the
+ * caller cannot know). Every other request passes through untouched.
  */
 final class DynamoDbFaults implements AutoCloseable {
 
   private static final String TRANSACT = "DynamoDB_20120810.TransactWriteItems";
+  private static final java.util.Set<String> WRITES = java.util.Set.of(TRANSACT, "DynamoDB_20120810.PutItem",
+      "DynamoDB_20120810.UpdateItem");
   private static final String ERROR_TYPE = "com.amazonaws.dynamodb.v20120810#";
 
   /** Shares of the transactions that get each fault, from 0 to 1 together. */
@@ -71,7 +75,7 @@ final class DynamoDbFaults implements AutoCloseable {
   }
 
   String summary() {
-    return String.format("%d transactions: %d cancelled for conflicts, %d throttled, %d applied with the reply lost",
+    return String.format("%d writes: %d refused as conflicts, %d throttled or failed, %d applied with the reply lost",
         transactions.get(), conflicts.get(), throttled.get(), lostReplies.get());
   }
 
@@ -89,18 +93,31 @@ final class DynamoDbFaults implements AutoCloseable {
       refuse(request, body, marker);
       return;
     }
-    if (!TRANSACT.equals(request.getHeader("X-Amz-Target"))) {
+    String target = request.getHeader("X-Amz-Target");
+    if (!WRITES.contains(target)) {
       forward(request, body, false);
       return;
     }
+    boolean transaction = TRANSACT.equals(target);
     transactions.incrementAndGet();
     double r = ThreadLocalRandom.current().nextDouble();
     if ((r -= rates.conflict()) < 0) {
       conflicts.incrementAndGet();
-      cancel(request, body, "TransactionConflict", "Transaction is ongoing for the item");
+      if (transaction) {
+        cancel(request, body, "TransactionConflict", "Transaction is ongoing for the item");
+      } else {
+        error(request, "ConditionalCheckFailedException", new JsonObject().put("message",
+            "The conditional request failed"));
+      }
     } else if ((r -= rates.throttledItem()) < 0) {
       throttled.incrementAndGet();
-      cancel(request, body, "ThrottlingError", "Throughput exceeds the current capacity for one or more items");
+      if (transaction) {
+        cancel(request, body, "ThrottlingError", "Throughput exceeds the current capacity for one or more items");
+      } else {
+        request.response().setStatusCode(500).putHeader("Content-Type", "application/x-amz-json-1.0")
+            .end(new JsonObject().put("__type", ERROR_TYPE + "InternalServerError")
+                .put("message", "Internal server error").encode());
+      }
     } else if ((r -= rates.throttled()) < 0) {
       throttled.incrementAndGet();
       error(request, "ProvisionedThroughputExceededException",

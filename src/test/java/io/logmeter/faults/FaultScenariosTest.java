@@ -46,7 +46,7 @@ class FaultScenariosTest {
   }
 
   @Test
-  void threeInstancesOnOneCounterShardThroughConflictsThrottlingAndLostRepliesBillEveryMessageOnce()
+  void threeInstancesOnTheSameAccountsThroughConflictsThrottlingAndLostRepliesBillEveryMessageOnce()
       throws Exception {
     scenarios.contention();
   }

@@ -20,13 +20,13 @@ import java.util.function.BiConsumer;
  * An HTTP relay in front of an emulator: each request, with its body read, goes to a handler that
  * answers it itself (a fault) or {@link #forward}s it untouched.
  */
-final class HttpRelay implements AutoCloseable {
+public final class HttpRelay implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpClient upstream;
   private final HttpServer server;
 
-  HttpRelay(String target, BiConsumer<HttpServerRequest, Buffer> handler) throws Exception {
+  public HttpRelay(String target, BiConsumer<HttpServerRequest, Buffer> handler) throws Exception {
     URI uri = URI.create(target);
     upstream = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(uri.getHost())
         .setDefaultPort(uri.getPort()), new PoolOptions().setHttp1MaxSize(64));
@@ -36,16 +36,27 @@ final class HttpRelay implements AutoCloseable {
         .get(10, TimeUnit.SECONDS);
   }
 
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
   /** Passes the request on; with {@code loseReply}, lets it take effect and then drops the connection. */
-  void forward(HttpServerRequest request, Buffer body, boolean loseReply) {
+  public void forward(HttpServerRequest request, Buffer body, boolean loseReply) {
+    forward(request, body, loseReply, (status, reply) -> io.vertx.core.Future.succeededFuture());
+  }
+
+  /**
+   * Passes the request on and tells {@code replied} the status and body of the reply; the reply is
+   * sent once the future {@code replied} returns completes.
+   */
+  public void forward(HttpServerRequest request, Buffer body, boolean loseReply,
+      java.util.function.BiFunction<Integer, Buffer, io.vertx.core.Future<?>> replied) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers()).remove("Expect");
     upstream.request(new RequestOptions().setMethod(request.method()).setURI(request.uri()).setHeaders(headers))
         .compose(out -> out.send(body))
         .compose(in -> in.body().map(reply -> Map.entry(in, reply)))
+        .compose(reply -> replied.apply(reply.getKey().statusCode(), reply.getValue()).transform(x ->
+            io.vertx.core.Future.succeededFuture(reply)))
         .onSuccess(reply -> {
           if (loseReply) {
             request.connection().close();
@@ -61,6 +72,16 @@ final class HttpRelay implements AutoCloseable {
           response.end(reply.getValue());
         })
         .onFailure(failure -> request.connection().close());
+  }
+
+  /** A request of the relay's own, with {@code like}'s headers (the emulators check no signature). */
+  public io.vertx.core.Future<Buffer> send(HttpServerRequest like, Buffer body, Map<String, String> headers) {
+    MultiMap all = MultiMap.caseInsensitiveMultiMap().addAll(like.headers()).remove("Expect")
+        .remove("Content-Length");
+    headers.forEach(all::set);
+    return upstream.request(new RequestOptions().setMethod(like.method()).setURI(like.uri()).setHeaders(all))
+        .compose(out -> out.send(body))
+        .compose(in -> in.body());
   }
 
   @Override

@@ -67,7 +67,7 @@ class LongFaultScenariosTest {
   }
 
   @Test
-  void threeInstancesOnOneCounterShardThroughConflictsThrottlingAndLostReplies() throws Exception {
+  void threeInstancesOnTheSameAccountsThroughConflictsThrottlingAndLostReplies() throws Exception {
     scenarios.contention();
   }
 }

@@ -33,8 +33,8 @@ class ConfigTest {
 
   @Test
   void invalidValuesAreRefusedWithTheirName() {
-    assertThatThrownBy(() -> Config.from(Config.defaults().put("counterShards", 0)))
-        .hasMessageContaining("counterShards");
+    assertThatThrownBy(() -> Config.from(Config.defaults().put("maxConcurrentWrites", 0)))
+        .hasMessageContaining("maxConcurrentWrites");
     assertThatThrownBy(() -> Config.from(Config.defaults().put("httpPort", "eighty")))
         .hasMessageContaining("httpPort");
     assertThatThrownBy(() -> Config.from(Config.defaults().put("ledgerTtlDays", 3)))

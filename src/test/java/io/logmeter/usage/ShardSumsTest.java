@@ -14,8 +14,8 @@ class ShardSumsTest {
 
   @Test
   void totalIsTheSumOfItsShards() {
-    List<CounterItem> shards = List.of(new CounterItem(CounterKeys.sortKey(null, 0), 10, 1),
-        new CounterItem(CounterKeys.sortKey(null, 5), 32, 3), new CounterItem(CounterKeys.sortKey(null, 7), 0, 0));
+    List<CounterItem> shards = List.of(new CounterItem("T#" + 0, 10, 1),
+        new CounterItem("T#" + 5, 32, 3), new CounterItem("T#" + 7, 0, 0));
 
     assertThat(ShardSums.total(shards)).isEqualTo(new Usage(42, 4));
     assertThat(ShardSums.total(List.of())).isEqualTo(Usage.ZERO);
@@ -23,8 +23,8 @@ class ShardSumsTest {
 
   @Test
   void dailySumsShardsPerDay() {
-    List<CounterItem> shards = List.of(new CounterItem(CounterKeys.sortKey(NOV_20, 0), 10, 1),
-        new CounterItem(CounterKeys.sortKey(NOV_20, 11), 5, 2), new CounterItem(CounterKeys.sortKey(NOV_21, 3), 7, 1));
+    List<CounterItem> shards = List.of(new CounterItem(CounterKeys.shardKey(NOV_20, 0), 10, 1),
+        new CounterItem(CounterKeys.shardKey(NOV_20, 11), 5, 2), new CounterItem(CounterKeys.shardKey(NOV_21, 3), 7, 1));
 
     assertThat(ShardSums.daily(shards)).containsExactly(
         java.util.Map.entry(NOV_20, new Usage(15, 3)), java.util.Map.entry(NOV_21, new Usage(7, 1)));
@@ -32,7 +32,7 @@ class ShardSumsTest {
 
   @Test
   void everyDayFillsTheGapsWithZero() {
-    var counted = ShardSums.daily(List.of(new CounterItem(CounterKeys.sortKey(NOV_21, 0), 7, 1)));
+    var counted = ShardSums.daily(List.of(new CounterItem(CounterKeys.shardKey(NOV_21, 0), 7, 1)));
 
     assertThat(ShardSums.everyDay(counted, NOV_20, LocalDate.of(2026, 11, 22))).containsExactly(
         java.util.Map.entry(NOV_20, Usage.ZERO), java.util.Map.entry(NOV_21, new Usage(7, 1)),
@@ -45,12 +45,15 @@ class ShardSumsTest {
     String last = CounterKeys.lastOfDay(NOV_21);
 
     for (int shard : new int[] {0, 7, 99}) {
-      assertThat(CounterKeys.sortKey(NOV_20, shard)).isGreaterThan(first).isLessThan(last);
-      assertThat(CounterKeys.sortKey(NOV_21, shard)).isGreaterThan(first).isLessThan(last);
-      assertThat(CounterKeys.sortKey(null, shard)).doesNotStartWith(CounterKeys.DAY_PREFIX);
+      assertThat(CounterKeys.shardKey(NOV_20, shard)).isGreaterThan(first).isLessThan(last);
+      assertThat(CounterKeys.shardKey(NOV_21, shard)).isGreaterThan(first).isLessThan(last);
+      assertThat("T#" + shard).as("a total as written before pages").doesNotStartWith(CounterKeys.DAY_PREFIX);
     }
-    assertThat(CounterKeys.sortKey(LocalDate.of(2026, 11, 22), 0)).isGreaterThan(last);
-    assertThat(CounterKeys.sortKey(LocalDate.of(2026, 11, 19), 99)).isLessThan(first);
-    assertThat(CounterKeys.dayOf(CounterKeys.sortKey(NOV_21, 42))).isEqualTo(NOV_21);
+    assertThat(CounterKeys.shardKey(LocalDate.of(2026, 11, 22), 0)).isGreaterThan(last);
+    assertThat(CounterKeys.shardKey(LocalDate.of(2026, 11, 19), 99)).isLessThan(first);
+    assertThat(CounterKeys.dayOf(CounterKeys.shardKey(NOV_21, 42))).isEqualTo(NOV_21);
+    assertThat(CounterKeys.dayKey(NOV_20)).isGreaterThanOrEqualTo(first).isLessThan(last);
+    assertThat(CounterKeys.dayKey(NOV_21)).isGreaterThan(first).isLessThan(last);
+    assertThat(CounterKeys.dayOf(CounterKeys.dayKey(NOV_21))).isEqualTo(NOV_21);
   }
 }

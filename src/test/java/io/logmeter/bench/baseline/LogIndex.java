@@ -1,12 +1,10 @@
-package io.logmeter.logs;
+package io.logmeter.bench.baseline;
 
 import io.logmeter.archive.ArchivedRecord;
-import io.logmeter.archive.RecordLocation;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +13,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
+ * The logs index of the design before pages, kept as the benchmark's baseline (writes only).
  * Each account's messages by event time, newest first, for {@code GET …/logs}. The partition key is
  * {@code <accountId>#<shard>} with the shard a hash of the message id, so a heavy account's writes
  * spread over {@code shards} partitions; a listing queries every shard and merges. The sort key is
@@ -102,43 +100,6 @@ public final class LogIndex {
     });
   }
 
-  /**
-   * The account's newest {@code limit} entries strictly before {@code before} (a sort key from an
-   * earlier page, or null for the newest), and the sort key to continue from, or null at the end.
-   */
-  public CompletableFuture<Page> recent(String accountId, int limit, String before) {
-    List<CompletableFuture<QueryResponse>> queries = new ArrayList<>(shards);
-    for (int shard = 0; shard < shards; shard++) {
-      String pk = partition(accountId, shard);
-      queries.add(dynamo.query(q -> {
-        q.tableName(table).scanIndexForward(false).limit(limit + 1);
-        if (before == null) {
-          q.keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)));
-        } else {
-          q.keyConditionExpression("pk = :pk AND sk < :before").expressionAttributeValues(Map.of(
-              ":pk", AttributeValue.fromS(pk), ":before", AttributeValue.fromS(before)));
-        }
-      }));
-    }
-    return CompletableFuture.allOf(queries.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      List<IndexEntry> all = new ArrayList<>();
-      boolean more = false;
-      for (CompletableFuture<QueryResponse> query : queries) {
-        QueryResponse response = query.join();
-        response.items().forEach(item -> all.add(entry(item)));
-        more |= response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
-      }
-      all.sort(Comparator.comparing(IndexEntry::sortKey).reversed());
-      more |= all.size() > limit;
-      List<IndexEntry> page = all.size() > limit ? all.subList(0, limit) : all;
-      return new Page(List.copyOf(page), more && !page.isEmpty() ? page.get(page.size() - 1).sortKey() : null);
-    });
-  }
-
-  /** A page of entries, newest first, and where the next one starts (null at the end). */
-  public record Page(List<IndexEntry> entries, String next) {
-  }
-
   private Map<String, AttributeValue> item(ArchivedRecord archived, long expiresAt) {
     String id = archived.record().messageId();
     return Map.of(
@@ -149,13 +110,5 @@ public final class LogIndex {
         "offset", AttributeValue.fromN(Long.toString(archived.location().offset())),
         "length", AttributeValue.fromN(Integer.toString(archived.location().length())),
         "expiresAt", AttributeValue.fromN(Long.toString(expiresAt)));
-  }
-
-  private static IndexEntry entry(Map<String, AttributeValue> item) {
-    String sk = item.get("sk").s();
-    int hash = sk.indexOf('#');
-    return new IndexEntry(sk.substring(hash + 1), Instant.parse(sk.substring(0, hash)),
-        Long.parseLong(item.get("bytes").n()), new RecordLocation(item.get("objectKey").s(),
-        Long.parseLong(item.get("offset").n()), Integer.parseInt(item.get("length").n())), sk);
   }
 }

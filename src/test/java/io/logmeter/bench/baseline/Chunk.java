@@ -1,6 +1,9 @@
-package io.logmeter.ledger;
+package io.logmeter.bench.baseline;
 
 import io.logmeter.archive.ArchivedRecord;
+import io.logmeter.ledger.CommitOutcome;
+import io.logmeter.ledger.CounterDelta;
+import io.logmeter.ledger.CounterKeys;
 import java.util.List;
 
 /**

@@ -206,7 +206,6 @@ final class Flusher {
     Instant now = clock.instant();
     metrics.accepted.increment(outcome.committed().size());
     metrics.duplicates.increment(outcome.duplicates().size() + sameBatchDuplicates);
-    metrics.writeUnits.increment(outcome.writeUnits());
     for (ArchivedRecord r : outcome.committed()) {
       metrics.acceptedBytes.increment(r.record().bytes());
       metrics.publishedAgo(Duration.between(r.record().eventTime(), now));

@@ -114,6 +114,11 @@ final class IngestMetrics {
       }
 
       @Override
+      public void consumed(double units) {
+        writeUnits.increment(units);
+      }
+
+      @Override
       public void conflict(String reason) {
         Counter.builder("logmeter.ledger.conflicts")
             .description("conditional writes that found another writer first, by reason; read and retried")

@@ -21,6 +21,8 @@ final class Partition {
   /** The newest page known to be in the day's usage item. */
   long folded;
   boolean loaded;
+  /** Another writer came first at this instance's last put: read before the next one. */
+  boolean contended;
   private Future<?> tail = Future.succeededFuture();
 
   Partition(String key) {

@@ -59,6 +59,8 @@ public final class UsageLedger {
   private final Context context;
   private final Retry retry;
   private final String ledgerTable;
+  private final Statements statements;
+  private final String insertPage;
   private final DayCounters days;
   private final long ttlSeconds;
   private final Clock clock;
@@ -81,7 +83,9 @@ public final class UsageLedger {
     this.context = context;
     this.retry = retry;
     this.ledgerTable = ledgerTable;
-    this.days = new DayCounters(dynamo, context, usageTable);
+    this.statements = new Statements(dynamo, context, observer::consumed);
+    this.insertPage = Page.insert(ledgerTable);
+    this.days = new DayCounters(dynamo, context, usageTable, statements, observer::consumed);
     this.ttlSeconds = ttlSeconds;
     this.clock = clock;
     this.writerId = writerId;
@@ -108,6 +112,10 @@ public final class UsageLedger {
     /** A conditional write found another writer first: {@code page_exists} or {@code day_ahead}. */
     default void conflict(String reason) {
     }
+
+    /** Write capacity DynamoDB reports it consumed. */
+    default void consumed(double writeUnits) {
+    }
   }
 
   /** The records of one partition in one commit. */
@@ -117,7 +125,7 @@ public final class UsageLedger {
 
   /** What a group's write left: whose messages it counted, and how far its partition now goes. */
   private record Written(Group group, List<ArchivedRecord> counted, List<ArchivedRecord> duplicates,
-      DayCounters.Hour hour, double writeUnits) {
+      DayCounters.Hour hour) {
   }
 
   /**
@@ -187,22 +195,35 @@ public final class UsageLedger {
 
   // ---- pages
 
+  /**
+   * A put that finds its page taken is billed all the same, as large as the page found. So the
+   * partition is read first when a put is likely to find one, which costs a fifth as much per unit:
+   * when it is not held yet, when another writer came first last time, and before a page of more
+   * than {@value #SMALL_PAGE} messages (over 1 KB: a conflict would cost as many units).
+   */
   private Future<Written> write(Group group, String token) {
     Partition p = partitions.get(group.partition(), Partition::new);
-    return p.queue(() -> (p.loaded ? Future.succeededFuture(0.0) : catchUp(p, token, new HashSet<>(), 0))
-        .compose(loaded -> {
-          p.loaded = true;
-          return writeFresh(p, group, token, new HashSet<>(), 0, 0);
-        }))
-        .onComplete(done -> partitions.put(p.key, p)); // weighed again, now that it holds more ids
+    return p.queue(() -> {
+      boolean readFirst = !p.loaded || p.contended || group.records().size() > SMALL_PAGE;
+      long known = p.version;
+      return (readFirst ? catchUp(p, token, new HashSet<>(), 0) : Future.<Void>succeededFuture()).compose(read -> {
+        if (p.loaded && p.version == known) {
+          p.contended = false; // nobody else wrote since: next time, put straight away
+        }
+        p.loaded = true;
+        return writeFresh(p, group, token, new HashSet<>(), 0);
+      });
+    }).onComplete(done -> partitions.put(p.key, p)); // weighed again, now that it holds more ids
   }
+
+  /** Messages that fit in a page of 1 KB (about 70 bytes each). */
+  static final int SMALL_PAGE = 14;
 
   /**
    * Writes the group's messages not yet in a page, as page after page. {@code ours} collects the
    * ids this group counted, including pages of its own found written by a retry.
    */
-  private Future<Written> writeFresh(Partition p, Group group, String token, Set<String> ours, double units,
-      int tries) {
+  private Future<Written> writeFresh(Partition p, Group group, String token, Set<String> ours, int tries) {
     List<Page.Entry> fresh = new ArrayList<>();
     Set<String> inPage = new HashSet<>();
     int chars = 0;
@@ -219,7 +240,7 @@ public final class UsageLedger {
           r.record().bytes()));
     }
     if (fresh.isEmpty()) {
-      return Future.succeededFuture(written(p, group, ours, units));
+      return Future.succeededFuture(written(p, group, ours));
     }
     long bytes = 0;
     for (Page.Entry e : fresh) {
@@ -228,35 +249,33 @@ public final class UsageLedger {
     Page page = new Page(p.key, p.version + 1, group.objectKey(), token, fresh, p.cumBytes + bytes,
         p.cumMessages + fresh.size());
     long expiresAt = clock.instant().getEpochSecond() + ttlSeconds;
-    return Future.fromCompletionStage(dynamo.putItem(put -> put.tableName(ledgerTable)
-            .item(page.item(expiresAt))
-            .conditionExpression("attribute_not_exists(#pk)")
-            .expressionAttributeNames(Map.of("#pk", Page.PARTITION))
-            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)), context)
+    // INSERT fails (DuplicateItem) where the page exists: the put on attribute_not_exists, batched.
+    return statements.run(p.key + '#' + page.version(), insertPage, page.parameters(expiresAt))
         .transform(done -> {
           if (done.succeeded()) {
             p.apply(page);
             observer.pageWritten();
             fresh.forEach(e -> ours.add(e.messageId()));
-            return writeFresh(p, group, token, ours, units + units(done.result().consumedCapacity()), 0);
+            return writeFresh(p, group, token, ours, 0);
           }
           Throwable cause = AwsErrors.unwrap(done.cause());
           if (cause instanceof ConditionalCheckFailedException) {
             // Another writer has page v + 1, or an earlier try of this one did: read on from there.
             observer.conflict("page_exists");
+            p.contended = true;
             return catchUp(p, token, ours, 0).compose(read -> tries < 3
-                ? writeFresh(p, group, token, ours, units + read, tries + 1)
-                : later(tries, () -> writeFresh(p, group, token, ours, units + read, tries + 1), cause));
+                ? writeFresh(p, group, token, ours, tries + 1)
+                : later(tries, () -> writeFresh(p, group, token, ours, tries + 1), cause));
           }
           if (AwsErrors.isTransient(cause)) {
             // Perhaps written: the identical page is sent again, and found if it was.
-            return later(tries, () -> writeFresh(p, group, token, ours, units, tries + 1), cause);
+            return later(tries, () -> writeFresh(p, group, token, ours, tries + 1), cause);
           }
           return Future.failedFuture(cause);
         });
   }
 
-  private Written written(Partition p, Group group, Set<String> ours, double units) {
+  private Written written(Partition p, Group group, Set<String> ours) {
     List<ArchivedRecord> counted = new ArrayList<>();
     List<ArchivedRecord> duplicates = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -269,14 +288,14 @@ public final class UsageLedger {
       }
     }
     return new Written(group, counted, duplicates,
-        new DayCounters.Hour(group.hour(), p.version, p.cumBytes, p.cumMessages), units);
+        new DayCounters.Hour(group.hour(), p.version, p.cumBytes, p.cumMessages));
   }
 
   /**
    * Reads the partition's pages after the ones known, strongly consistent, and takes them in; the
-   * pages {@code token} wrote are this group's. Returns 0 (reads cost no write units).
+   * pages {@code token} wrote are this group's.
    */
-  private Future<Double> catchUp(Partition p, String token, Set<String> ours, int tries) {
+  private Future<Void> catchUp(Partition p, String token, Set<String> ours, int tries) {
     QueryRequest query = QueryRequest.builder().tableName(ledgerTable)
         .keyConditionExpression("#pk = :pk AND #sk > :v")
         .expressionAttributeNames(Map.of("#pk", Page.PARTITION, "#sk", Page.VERSION))
@@ -303,7 +322,7 @@ public final class UsageLedger {
           page.entries().forEach(e -> ours.add(e.messageId()));
         }
       }
-      return Future.succeededFuture(0.0);
+      return Future.succeededFuture();
     });
   }
 
@@ -340,7 +359,7 @@ public final class UsageLedger {
         due.add(hour);
       }
     }
-    return foldDue(account, date, due, 0).map(units -> {
+    return foldDue(account, date, due, 0).map(folded -> {
       for (DayCounters.Hour hour : due) {
         Partition p = partitions.getIfPresent(Page.partition(account, hour.hour()));
         if (p != null) {
@@ -349,12 +368,10 @@ public final class UsageLedger {
       }
       List<ArchivedRecord> counted = new ArrayList<>();
       List<ArchivedRecord> duplicates = new ArrayList<>();
-      double writeUnits = units;
       long bytes = 0;
       for (Written w : day) {
         counted.addAll(w.counted());
         duplicates.addAll(w.duplicates());
-        writeUnits += w.writeUnits();
       }
       for (ArchivedRecord r : counted) {
         bytes += r.record().bytes();
@@ -362,13 +379,14 @@ public final class UsageLedger {
       List<CounterDelta> deltas = counted.isEmpty() ? List.of() : List.of(
           new CounterDelta(account, null, bytes, counted.size()),
           new CounterDelta(account, date, bytes, counted.size()));
-      return new CommitOutcome(counted, deltas, duplicates, writeUnits);
+      // The capacity consumed is reported to the observer as DynamoDB answers, not per commit.
+      return new CommitOutcome(counted, deltas, duplicates, 0);
     });
   }
 
-  private Future<Double> foldDue(String account, LocalDate date, List<DayCounters.Hour> due, int tries) {
+  private Future<Void> foldDue(String account, LocalDate date, List<DayCounters.Hour> due, int tries) {
     if (due.isEmpty()) {
-      return Future.succeededFuture(0.0);
+      return Future.succeededFuture();
     }
     return days.advance(account, date, due).transform(done -> {
       if (done.succeeded()) {
@@ -380,8 +398,8 @@ public final class UsageLedger {
           observer.conflict("day_ahead");
         }
         // Hours another writer had moved further are done; any still behind is tried again.
-        return advanced.behind().isEmpty() ? Future.succeededFuture(advanced.writeUnits())
-            : foldDue(account, date, advanced.behind(), tries + 1).map(more -> more + advanced.writeUnits());
+        return advanced.behind().isEmpty() ? Future.succeededFuture()
+            : foldDue(account, date, advanced.behind(), tries + 1);
       }
       Throwable cause = AwsErrors.unwrap(done.cause());
       return AwsErrors.isTransient(cause)

@@ -84,7 +84,7 @@ public record Config(
         .put("batchMaxBytes", 8L * 1024 * 1024)
         .put("batchMaxAgeMillis", 500)
         .put("maxConcurrentFlushes", 4)
-        .put("maxConcurrentWrites", 32)
+        .put("maxConcurrentWrites", 100)
         .put("ledgerMemoryMiB", 256)
         .put("ledgerTtlDays", 400)
         .put("cacheRefreshMillis", 1000)

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class DynamoDbFaults implements AutoCloseable {
 
   private static final String TRANSACT = "DynamoDB_20120810.TransactWriteItems";
-  private static final java.util.Set<String> WRITES = java.util.Set.of(TRANSACT, "DynamoDB_20120810.PutItem",
+  private static final String BATCH = "DynamoDB_20120810.BatchExecuteStatement";
+  private static final java.util.Set<String> WRITES = java.util.Set.of(TRANSACT, BATCH, "DynamoDB_20120810.PutItem",
       "DynamoDB_20120810.UpdateItem");
   private static final String ERROR_TYPE = "com.amazonaws.dynamodb.v20120810#";
 
@@ -101,6 +102,17 @@ final class DynamoDbFaults implements AutoCloseable {
     boolean transaction = TRANSACT.equals(target);
     transactions.incrementAndGet();
     double r = ThreadLocalRandom.current().nextDouble();
+    if (BATCH.equals(target) && r < rates.conflict() + rates.throttledItem()) {
+      // One statement of the batch refused on its own, as DynamoDB answers each statement; the
+      // others applied.
+      boolean conflict = r < rates.conflict();
+      (conflict ? conflicts : throttled).incrementAndGet();
+      int statements = new JsonObject(body).getJsonArray("Statements").size();
+      int chosen = ThreadLocalRandom.current().nextInt(statements);
+      statementErrors(request, body, i -> i == chosen ? (conflict ? "ConditionalCheckFailed" : "ThrottlingError")
+          : null);
+      return;
+    }
     if ((r -= rates.conflict()) < 0) {
       conflicts.incrementAndGet();
       if (transaction) {
@@ -130,7 +142,13 @@ final class DynamoDbFaults implements AutoCloseable {
     }
   }
 
-  private static void refuse(HttpServerRequest request, Buffer body, String marker) {
+  private void refuse(HttpServerRequest request, Buffer body, String marker) {
+    if (BATCH.equals(request.getHeader("X-Amz-Target"))) {
+      JsonArray statements = new JsonObject(body).getJsonArray("Statements");
+      statementErrors(request, body, i -> statements.getJsonObject(i).encode().contains(marker) ? "ValidationError"
+          : null);
+      return;
+    }
     if (!TRANSACT.equals(request.getHeader("X-Amz-Target"))) {
       error(request, "ValidationException", new JsonObject().put("message", "One or more parameter values were invalid"));
       return;
@@ -160,6 +178,42 @@ final class DynamoDbFaults implements AutoCloseable {
     error(request, "TransactionCanceledException", new JsonObject()
         .put("Message", "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]")
         .put("CancellationReasons", reasons));
+  }
+
+  /**
+   * Answers a BatchExecuteStatement with {@code errorOf}'s error for the statements it names, and
+   * what DynamoDB answers for the others, which alone are passed on (and applied).
+   */
+  private void statementErrors(HttpServerRequest request, Buffer body, java.util.function.IntFunction<String> errorOf) {
+    JsonObject json = new JsonObject(body);
+    JsonArray statements = json.getJsonArray("Statements");
+    JsonArray passed = new JsonArray();
+    for (int i = 0; i < statements.size(); i++) {
+      if (errorOf.apply(i) == null) {
+        passed.add(statements.getValue(i));
+      }
+    }
+    io.vertx.core.Future<Map.Entry<Integer, Buffer>> answered = passed.isEmpty()
+        ? io.vertx.core.Future.succeededFuture(Map.entry(200, new JsonObject().put("Responses", new JsonArray())
+            .toBuffer()))
+        : relay.exchange(request, json.copy().put("Statements", passed).toBuffer(), Map.of());
+    answered.onSuccess(reply -> {
+      if (reply.getKey() != 200) {
+        request.response().setStatusCode(reply.getKey()).putHeader("Content-Type", "application/x-amz-json-1.0")
+            .end(reply.getValue());
+        return;
+      }
+      JsonArray forwarded = new JsonObject(reply.getValue()).getJsonArray("Responses");
+      JsonArray responses = new JsonArray();
+      int next = 0;
+      for (int i = 0; i < statements.size(); i++) {
+        String code = errorOf.apply(i);
+        responses.add(code == null ? forwarded.getValue(next++) : new JsonObject()
+            .put("Error", new JsonObject().put("Code", code).put("Message", "refused by the fault relay")));
+      }
+      request.response().setStatusCode(200).putHeader("Content-Type", "application/x-amz-json-1.0")
+          .end(new JsonObject().put("Responses", responses).encode());
+    }).onFailure(failure -> request.connection().close());
   }
 
   private static void error(HttpServerRequest request, String type, JsonObject fields) {

@@ -76,12 +76,18 @@ public final class HttpRelay implements AutoCloseable {
 
   /** A request of the relay's own, with {@code like}'s headers (the emulators check no signature). */
   public io.vertx.core.Future<Buffer> send(HttpServerRequest like, Buffer body, Map<String, String> headers) {
+    return exchange(like, body, headers).map(Map.Entry::getValue);
+  }
+
+  /** As {@link #send}, with the reply's status. */
+  public io.vertx.core.Future<Map.Entry<Integer, Buffer>> exchange(HttpServerRequest like, Buffer body,
+      Map<String, String> headers) {
     MultiMap all = MultiMap.caseInsensitiveMultiMap().addAll(like.headers()).remove("Expect")
         .remove("Content-Length");
     headers.forEach(all::set);
     return upstream.request(new RequestOptions().setMethod(like.method()).setURI(like.uri()).setHeaders(all))
         .compose(out -> out.send(body))
-        .compose(in -> in.body());
+        .compose(in -> in.body().map(reply -> Map.entry(in.statusCode(), reply)));
   }
 
   @Override

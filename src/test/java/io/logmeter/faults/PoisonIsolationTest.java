@@ -108,11 +108,11 @@ class PoisonIsolationTest {
           "logmeter_flush_failures_total") >= 1);
       double failures = stack.metric(port, "logmeter_flush_failures_total");
       double flushes = stack.metric(port, "logmeter_flush_size_count");
-      System.out.printf("every commit refused: %.0f transactions refused over %.0f flushes, %.0f given up, %.0f archive "
+      System.out.printf("every commit refused: %.0f writes refused over %.0f flushes, %.0f given up, %.0f archive "
           + "writes%n", (double) dynamo.refusals.get(), flushes, failures,
           stack.metric(port, "logmeter_aws_requests_total{operation=\"PutObject\",service=\"S3\"}"));
       // log2(64) + 1 requests down to each of at most Flusher.MAX_REFUSED + 1 = 9 leaves, and the first.
-      assertThat(dynamo.refusals.get() / flushes).as("transactions per flush").isLessThanOrEqualTo(9 * 7 + 1);
+      assertThat(dynamo.refusals.get() / flushes).as("writes refused per flush").isLessThanOrEqualTo(9 * 7 + 1);
       assertThat(stack.metric(port, "logmeter_aws_requests_total{operation=\"PutObject\",service=\"S3\"}"))
           .as("archive writes").isEqualTo(flushes);
       String dlqUrl = stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl();

@@ -109,7 +109,10 @@ class PagesLedgerTest {
     AtomicBoolean refuseUpdates = new AtomicBoolean(true);
     AtomicBoolean keepTrying = new AtomicBoolean(true);
     try (HttpRelay relay = new HttpRelay(stack.dynamodbEndpoint(), (request, body) -> {
-          if (refuseUpdates.get() && "DynamoDB_20120810.UpdateItem".equals(request.getHeader("X-Amz-Target"))) {
+          String target = request.getHeader("X-Amz-Target");
+          boolean dayWrite = "DynamoDB_20120810.UpdateItem".equals(target)
+              || "DynamoDB_20120810.BatchExecuteStatement".equals(target) && body.toString().contains("UPDATE ");
+          if (refuseUpdates.get() && dayWrite) {
             request.response().setStatusCode(500).end(new JsonObject()
                 .put("__type", "com.amazonaws.dynamodb.v20120810#InternalServerError").encode());
             return;
@@ -146,7 +149,9 @@ class PagesLedgerTest {
     List<ArchivedRecord> records = records(accounts(1), 200, HOUR, new Random(5));
     AtomicInteger lost = new AtomicInteger();
     try (HttpRelay relay = new HttpRelay(stack.dynamodbEndpoint(), (request, body) -> {
-          boolean put = "DynamoDB_20120810.PutItem".equals(request.getHeader("X-Amz-Target"));
+          // Page puts go out as PartiQL INSERTs in a BatchExecuteStatement.
+          boolean put = "DynamoDB_20120810.BatchExecuteStatement".equals(request.getHeader("X-Amz-Target"))
+              && body.toString().contains("INSERT INTO");
           relayTarget.forward(request, body, put && lost.getAndIncrement() == 0);
         });
         DynamoDbAsyncClient dynamo = client(stack.dynamodbEndpoint());
@@ -157,6 +162,37 @@ class PagesLedgerTest {
       assertThat(lost.get()).as("puts sent: the lost one and its retry").isGreaterThanOrEqualTo(2);
       assertThat(outcome.committed()).as("counted by this commit, though its reply was lost").hasSize(200);
       assertThat(outcome.duplicates()).isEmpty();
+      assertExact(dynamo, names, records);
+    }
+  }
+
+  @Test
+  void aDayWriteRefusedWithoutCauseIsReadBackAndWrittenNotTakenOnTrust() throws Exception {
+    Names names = tables();
+    List<ArchivedRecord> records = records(accounts(1), 100, HOUR, new Random(13));
+    AtomicInteger refused = new AtomicInteger();
+    try (HttpRelay relay = new HttpRelay(stack.dynamodbEndpoint(), (request, body) -> {
+          boolean dayStatement = "DynamoDB_20120810.BatchExecuteStatement".equals(request.getHeader("X-Amz-Target"))
+              && body.toString().contains("UPDATE ");
+          if (dayStatement && refused.getAndIncrement() == 0) {
+            // Every statement refused as if its condition were false, though nothing moved the day.
+            io.vertx.core.json.JsonArray responses = new io.vertx.core.json.JsonArray();
+            new JsonObject(body).getJsonArray("Statements").forEach(st -> responses.add(new JsonObject()
+                .put("Error", new JsonObject().put("Code", "ConditionalCheckFailed").put("Message", "refused"))));
+            request.response().putHeader("Content-Type", "application/x-amz-json-1.0")
+                .end(new JsonObject().put("Responses", responses).encode());
+            return;
+          }
+          relayTarget.forward(request, body, false);
+        });
+        DynamoDbAsyncClient dynamo = client(stack.dynamodbEndpoint());
+        DynamoDbAsyncClient refusing = client(relay.endpoint())) {
+      relayTarget = relay;
+      Writer writer = ledger(refusing, names, "w", () -> true, new AtomicInteger());
+      writer.commit(records.subList(0, 50)); // creates the day item
+      CommitOutcome second = writer.commit(records.subList(50, 100)); // its day write, refused once
+      assertThat(refused.get()).as("batched day writes, the first refused").isGreaterThanOrEqualTo(2);
+      assertThat(second.committed()).hasSize(50);
       assertExact(dynamo, names, records);
     }
   }

@@ -25,9 +25,14 @@ public final class DayCounters {
   /** An hour's entry: a page number and the partition's sums up to it. */
   public record Hour(String hour, long version, long bytes, long messages) {
 
+    /** The hour of the day, 0 to 23. */
+    int ofDay() {
+      return Integer.parseInt(hour.substring(hour.length() - 2));
+    }
+
     /** The attribute name: {@code h} and the hour of the day, {@code h00} to {@code h23}. */
     String attribute() {
-      return CounterKeys.HOUR_PREFIX + hour.substring(hour.length() - 2);
+      return CounterKeys.hourAttribute(ofDay());
     }
   }
 
@@ -95,8 +100,7 @@ public final class DayCounters {
                 }
                 List<Hour> behind = new ArrayList<>();
                 for (Hour h : hours) {
-                  if (CounterKeys.hourVersion(read.item(), Integer.parseInt(h.hour().substring(h.hour().length() - 2)))
-                      < h.version()) {
+                  if (CounterKeys.hourVersion(read.item(), h.ofDay()) < h.version()) {
                     behind.add(h);
                   }
                 }

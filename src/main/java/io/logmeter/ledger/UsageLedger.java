@@ -24,7 +24,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
@@ -303,14 +302,15 @@ public final class UsageLedger {
             ":v", AttributeValue.fromN(Long.toString(p.version))))
         .consistentRead(true)
         .build();
-    return readPages(query, null).transform(done -> {
+    return Future.fromCompletionStage(Queries.all(dynamo, query), context).transform(done -> {
       if (done.failed()) {
         Throwable cause = AwsErrors.unwrap(done.cause());
         return AwsErrors.isTransient(cause)
             ? later(tries, () -> catchUp(p, token, ours, tries + 1), cause)
             : Future.failedFuture(cause);
       }
-      for (Page page : done.result()) {
+      for (Map<String, AttributeValue> item : done.result()) {
+        Page page = Page.of(item);
         if (!p.loaded && p.version == 0 && page.version() > 1) {
           // The partition's first pages have expired (TTL): start from the oldest left.
           p.version = page.version() - 1;
@@ -323,21 +323,6 @@ public final class UsageLedger {
         }
       }
       return Future.succeededFuture();
-    });
-  }
-
-  private Future<List<Page>> readPages(QueryRequest query, Map<String, AttributeValue> start) {
-    QueryRequest request = start == null ? query : query.toBuilder().exclusiveStartKey(start).build();
-    return Future.fromCompletionStage(dynamo.query(request), context).compose((QueryResponse response) -> {
-      List<Page> pages = new ArrayList<>();
-      response.items().forEach(item -> pages.add(Page.of(item)));
-      if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
-        return readPages(query, response.lastEvaluatedKey()).map(more -> {
-          pages.addAll(more);
-          return pages;
-        });
-      }
-      return Future.succeededFuture(pages);
     });
   }
 
@@ -418,10 +403,5 @@ public final class UsageLedger {
 
   static double units(ConsumedCapacity consumed) {
     return consumed == null || consumed.capacityUnits() == null ? 0 : consumed.capacityUnits();
-  }
-
-  /** Partitions held in memory now (for tests and metrics). */
-  public long heldPartitions() {
-    return partitions.estimatedSize();
   }
 }

@@ -2,6 +2,7 @@ package io.logmeter.logs;
 
 import io.logmeter.ledger.CounterKeys;
 import io.logmeter.ledger.Page;
+import io.logmeter.ledger.Queries;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -139,7 +140,7 @@ public final class LogPages {
             ":first", AttributeValue.fromS(CounterKeys.DAY_PREFIX), ":last", AttributeValue.fromS(last)))
         .scanIndexForward(false)
         .build();
-    return queryAll(query, null, new ArrayList<>()).thenApply(items -> {
+    return Queries.all(dynamo, query).thenApply(items -> {
       List<String> hours = new ArrayList<>();
       for (Map<String, AttributeValue> item : items) {
         String day = item.get(CounterKeys.SORT).s().substring(CounterKeys.DAY_PREFIX.length(),
@@ -168,22 +169,11 @@ public final class LogPages {
 
   /** All of an hour's pages, newest first. */
   private CompletableFuture<List<Page>> pages(String accountId, String hour) {
-    return queryAll(pagesQuery(accountId, hour, Long.MAX_VALUE), null, new ArrayList<>()).thenApply(items -> {
+    return Queries.all(dynamo, pagesQuery(accountId, hour, Long.MAX_VALUE)).thenApply(items -> {
       List<Page> pages = new ArrayList<>(items.size());
       items.forEach(item -> pages.add(Page.of(item)));
       return pages;
     });
   }
 
-  private CompletableFuture<List<Map<String, AttributeValue>>> queryAll(QueryRequest query,
-      Map<String, AttributeValue> start, List<Map<String, AttributeValue>> items) {
-    QueryRequest request = start == null ? query : query.toBuilder().exclusiveStartKey(start).build();
-    return dynamo.query(request).thenCompose((QueryResponse response) -> {
-      items.addAll(response.items());
-      if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
-        return queryAll(query, response.lastEvaluatedKey(), items);
-      }
-      return CompletableFuture.completedFuture(items);
-    });
-  }
 }

@@ -1,6 +1,7 @@
 package io.logmeter.usage;
 
 import io.logmeter.ledger.CounterKeys;
+import io.logmeter.ledger.Queries;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class UsageStore {
             ":prefix", AttributeValue.fromS(CounterKeys.DAY_PREFIX)))
         .consistentRead(consistent)
         .build();
-    return queryAll(query, null, new ArrayList<>()).thenApply(ShardSums::total);
+    return counters(query).thenApply(ShardSums::total);
   }
 
   /** Usage per day from {@code from} to {@code to} inclusive; days without usage are absent. */
@@ -52,25 +53,23 @@ public final class UsageStore {
             ":to", AttributeValue.fromS(CounterKeys.lastOfDay(to))))
         .consistentRead(consistent)
         .build();
-    return queryAll(query, null, new ArrayList<>()).thenApply(ShardSums::daily);
+    return counters(query).thenApply(ShardSums::daily);
   }
 
   private static Map<String, String> names() {
     return Map.of("#pk", CounterKeys.PARTITION, "#sk", CounterKeys.SORT);
   }
 
-  private CompletableFuture<List<CounterItem>> queryAll(QueryRequest query, Map<String, AttributeValue> start,
-      List<CounterItem> items) {
-    QueryRequest page = start == null ? query : query.toBuilder().exclusiveStartKey(start).build();
-    return dynamo.query(page).thenCompose(response -> {
-      for (Map<String, AttributeValue> item : response.items()) {
+  /** Every item of {@code query}, with what it counts. */
+  private CompletableFuture<List<CounterItem>> counters(QueryRequest query) {
+    return Queries.all(dynamo, query).thenApply(items -> {
+      List<CounterItem> counters = new ArrayList<>(items.size());
+      for (Map<String, AttributeValue> item : items) {
         Usage usage = CounterKeys.usageOf(item);
-        items.add(new CounterItem(item.get(CounterKeys.SORT).s(), usage.bytes(), usage.messages()));
+        counters.add(new CounterItem(item.get(CounterKeys.SORT).s(), usage.bytes(), usage.messages()));
       }
-      if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
-        return queryAll(query, response.lastEvaluatedKey(), items);
-      }
-      return CompletableFuture.completedFuture(items);
+      return counters;
     });
   }
+
 }

@@ -118,7 +118,7 @@ public final class WriteMeter implements AutoCloseable {
           return Future.succeededFuture(); // refused before it was applied: not billed
         }
         failedConditions.increment();
-        return sizeOf(request, json.getString("TableName"), key(json.getJsonObject("Item"), json))
+        return sizeOf(request, json.getString("TableName"), key(json.getJsonObject("Item")))
             .map(found -> {
               write(op, units(Math.max(sent, found), 1024));
               return null;
@@ -217,7 +217,7 @@ public final class WriteMeter implements AutoCloseable {
           item.put(names.group(1), parameters.getJsonObject(i));
         }
         tables.add(insert.group(1));
-        keys.add(key(item, json));
+        keys.add(key(item));
         sent.add(size(item));
         before.add(Future.succeededFuture(0));
       } else if (update.matches()) {
@@ -322,7 +322,7 @@ public final class WriteMeter implements AutoCloseable {
   }
 
   /** The key attributes of a put's item: the usage and ledger tables are keyed by pk and sk. */
-  private static JsonObject key(JsonObject item, JsonObject request) {
+  private static JsonObject key(JsonObject item) {
     JsonObject key = new JsonObject();
     for (String name : List.of("pk", "sk", "id")) {
       if (item.containsKey(name)) {

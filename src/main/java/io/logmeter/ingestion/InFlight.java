@@ -26,6 +26,16 @@ final class InFlight {
   private long bytes;
   private int reserved;
 
+  /**
+   * The messages worth holding: at most {@code configured}, and no more than the flushes can take
+   * (one batch each) plus two batches filling. Beyond that a message would only wait in this
+   * instance, extended again and again, where any other instance could have taken it from SQS.
+   */
+  static int messageBound(int configured, int maxConcurrentFlushes, int batchMaxMessages) {
+    long useful = (maxConcurrentFlushes + 2L) * batchMaxMessages;
+    return (int) Math.max(RECEIVE_MAX, Math.min(configured, useful));
+  }
+
   InFlight(int maxMessages, long maxBytes) {
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;

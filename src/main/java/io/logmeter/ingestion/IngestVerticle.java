@@ -60,7 +60,13 @@ public final class IngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    inFlight = new InFlight(config.maxInFlightMessages(), config.maxInFlightBytes());
+    int bound = InFlight.messageBound(config.maxInFlightMessages(), config.maxConcurrentFlushes(),
+        config.batchMaxMessages());
+    if (bound < config.maxInFlightMessages()) {
+      log.info("holding at most {} messages, what {} flushes of {} can take (maxInFlightMessages {})", bound,
+          config.maxConcurrentFlushes(), config.batchMaxMessages(), config.maxInFlightMessages());
+    }
+    inFlight = new InFlight(bound, config.maxInFlightBytes());
     IngestMetrics metrics = new IngestMetrics(registry, inFlight);
     Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !givenUp);
     QueueClient queue = new QueueClient(aws.sqs(), context, queueUrl);

@@ -262,9 +262,17 @@ public final class UsageLedger {
             // Another writer has page v + 1, or an earlier try of this one did: read on from there.
             observer.conflict("page_exists");
             p.contended = true;
-            return catchUp(p, token, ours, 0).compose(read -> tries < 3
-                ? writeFresh(p, group, token, ours, tries + 1)
-                : later(tries, () -> writeFresh(p, group, token, ours, tries + 1), cause));
+            long known = p.version;
+            return catchUp(p, token, ours, 0).compose(read -> {
+              if (p.version > known) {
+                // Pages were found: the next put is up to date, and waiting would only hold back
+                // this partition's later writes. Someone made progress, so this cannot spin idle.
+                return writeFresh(p, group, token, ours, 0);
+              }
+              // Refused, yet nothing new to read (a refusal without cause): retry, then back off.
+              return tries < 3 ? writeFresh(p, group, token, ours, tries + 1)
+                  : later(tries, () -> writeFresh(p, group, token, ours, tries + 1), cause);
+            });
           }
           if (AwsErrors.isTransient(cause)) {
             // Perhaps written: the identical page is sent again, and found if it was.

@@ -14,6 +14,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(ApiVerticle::requireDecodableUri);
     Readiness readiness = services.readiness();
     new UsageRoutes(services.usage(), services.cache(), context).mount(router, services.keys());
+    new ExportRoutes(services.usage(), context).mount(router, services.keys());
     new LogRoutes(services.logPages(), services.records(), context).mount(router, services.keys());
     new IngestRoutes(services.publisher(), context).mount(router, services.keys());
     HealthChecks live = HealthChecks.create(vertx)
@@ -50,6 +52,14 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    // The console: static files; what they show comes from the API, with the tab's key.
+    // (a route of "/console" would match "/console/" too, and redirect it for ever)
+    router.getWithRegex("/console").handler(ctx -> ctx.redirect("/console/"));
+    router.route("/console/*").handler(ctx -> {
+      ctx.response().putHeader("content-security-policy",
+          "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+      ctx.next();
+    }).handler(StaticHandler.create(CONSOLE).setIndexPage("index.html").setCachingEnabled(false));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
         .sendFile("openapi.yaml"));
     router.errorHandler(404, ctx -> ApiError.send(ctx, 404, "not_found", "no such resource"));
@@ -68,6 +78,8 @@ public final class ApiVerticle extends VerticleBase {
         .listen();
   }
 
+  /** Where the console's files are, on the classpath. */
+  static final String CONSOLE = "console";
   static final int MAX_REQUEST_LINE = 8192;
   static final int MAX_HEADERS = 16384;
   static final int IDLE_TIMEOUT_SECONDS = 75;

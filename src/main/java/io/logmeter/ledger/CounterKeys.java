@@ -20,6 +20,18 @@ public final class CounterKeys {
   public static final String MESSAGES = "messages";
 
   public static final String DAY_PREFIX = "D#";
+
+  /**
+   * The index of day items by month, for reads across accounts (the bulk export): its partition key
+   * {@value #MONTH} is {@code yyyy-MM#c}, {@code c} the account's first hex digit (16 partitions a
+   * month, so that the day items every account creates at midnight do not all write one index
+   * partition), its sort key the account. Keys only: a day item is indexed once, when it is created;
+   * its updates change no indexed attribute and cost the index nothing.
+   */
+  public static final String BY_MONTH_INDEX = "by-month";
+  public static final String MONTH = "month";
+  /** The first characters of account ids (lowercase UUIDs), in order: the index's partitions of a month. */
+  public static final String MONTH_SHARDS = "0123456789abcdef";
   /** An hour's entry in a day's item: {@code h00} to {@code h23}, a map of these three. */
   public static final String HOUR_PREFIX = "h";
   static final String HOUR_VERSION = "v";
@@ -37,6 +49,15 @@ public final class CounterKeys {
   /** The sort key of a day's counter shard as written before pages (still read). */
   public static String shardKey(LocalDate day, int shard) {
     return DAY_PREFIX + day + '#' + shard;
+  }
+
+  /** The index partition of the account's day items of the month {@code day} falls in. */
+  public static String monthKey(java.time.YearMonth month, char shard) {
+    return month.toString() + '#' + shard;
+  }
+
+  static String monthKey(String accountId, LocalDate day) {
+    return monthKey(java.time.YearMonth.from(day), accountId.charAt(0));
   }
 
   /** Lowest sort key of the items of {@code day}. */

@@ -68,7 +68,7 @@ public final class DayCounters {
     String itemKey = accountId + '#' + CounterKeys.dayKey(day);
     Map<String, AttributeValue> key = key(accountId, day);
     if (existing.getIfPresent(itemKey) == null) {
-      return create(key, hours).onSuccess(done -> existing.put(itemKey, Boolean.TRUE));
+      return create(accountId, day, hours).onSuccess(done -> existing.put(itemKey, Boolean.TRUE));
     }
     StringBuilder statement = new StringBuilder("UPDATE \"").append(table).append('"');
     List<AttributeValue> parameters = new ArrayList<>();
@@ -96,7 +96,7 @@ public final class DayCounters {
               context).compose(read -> {
                 if (!read.hasItem() || read.item().isEmpty()) {
                   existing.invalidate(itemKey);
-                  return create(key, hours);
+                  return create(accountId, day, hours);
                 }
                 List<Hour> behind = new ArrayList<>();
                 for (Hour h : hours) {
@@ -109,13 +109,21 @@ public final class DayCounters {
         });
   }
 
-  /** A single-item update, which creates the item if it is missing, on the same condition. */
-  private Future<Advanced> create(Map<String, AttributeValue> key, List<Hour> hours) {
+  /**
+   * A single-item update, which creates the item if it is missing, on the same condition. It also
+   * sets the item's month ({@link CounterKeys#BY_MONTH_INDEX}): always the same value, so the index
+   * is written when the item is created and not again.
+   */
+  private Future<Advanced> create(String accountId, LocalDate day, List<Hour> hours) {
+    Map<String, AttributeValue> key = key(accountId, day);
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
     List<String> sets = new ArrayList<>();
     List<String> conditions = new ArrayList<>();
     names.put("#v", CounterKeys.HOUR_VERSION);
+    names.put("#month", CounterKeys.MONTH);
+    values.put(":month", AttributeValue.fromS(CounterKeys.monthKey(accountId, day)));
+    sets.add("#month = :month");
     for (Hour h : hours) {
       String a = h.attribute();
       names.put("#" + a, a);

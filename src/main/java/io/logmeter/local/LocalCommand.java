@@ -51,6 +51,7 @@ public final class LocalCommand implements Runnable {
 
         logmeter is running locally (%11$s).
           API       %1$s
+          console   %1$s/console/
           SQS       %2$s   queue %3$s, DLQ %4$s
           S3        %5$s   bucket %6$s (path-style)
           DynamoDB  %7$s   tables %8$s, %9$s

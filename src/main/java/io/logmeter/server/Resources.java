@@ -6,7 +6,14 @@ import java.util.concurrent.CompletionException;
 import io.logmeter.retry.AwsErrors;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import io.logmeter.ledger.CounterKeys;
+import software.amazon.awssdk.services.dynamodb.model.CreateGlobalSecondaryIndexAction;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -59,9 +66,14 @@ public final class Resources {
     CompletableFuture<Void> usage = createTable(aws, CreateTableRequest.builder()
         .tableName(config.usageTable())
         .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
-        .attributeDefinitions(string("pk"), string("sk"))
+        .attributeDefinitions(string("pk"), string("sk"), string(CounterKeys.MONTH))
+        .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(CounterKeys.BY_MONTH_INDEX)
+            .keySchema(key(CounterKeys.MONTH, KeyType.HASH), key("pk", KeyType.RANGE))
+            .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+            .build())
         .billingMode(BillingMode.PAY_PER_REQUEST)
-        .build());
+        .build())
+        .thenCompose(v -> addMonthIndexIfMissing(aws, config.usageTable()));
     return CompletableFuture.allOf(queue, alerts, bucket, ledger, usage).thenCompose(v -> queue);
   }
 
@@ -74,8 +86,36 @@ public final class Resources {
         .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)));
     CompletableFuture<?> bucket = aws.s3().headBucket(b -> b.bucket(config.bucket()));
     CompletableFuture<?> ledger = aws.dynamo().describeTable(t -> t.tableName(config.ledgerTable()));
-    CompletableFuture<?> usage = aws.dynamo().describeTable(t -> t.tableName(config.usageTable()));
+    CompletableFuture<?> usage = aws.dynamo().describeTable(t -> t.tableName(config.usageTable()))
+        .thenAccept(described -> {
+          if (!hasMonthIndex(described.table())) {
+            throw new IllegalStateException("the usage table " + config.usageTable() + " has no index "
+                + CounterKeys.BY_MONTH_INDEX + " (the bulk export needs it): provision it as ansible/tasks/tables.yml does");
+          }
+        });
     return CompletableFuture.allOf(queue, bucket, ledger, usage).thenCompose(v -> queueUrl);
+  }
+
+  /** A usage table created before the index (local mode keeps its data) gets it added. */
+  private static CompletableFuture<Void> addMonthIndexIfMissing(AwsClients aws, String table) {
+    return aws.dynamo().describeTable(t -> t.tableName(table)).thenCompose(described -> {
+      if (hasMonthIndex(described.table())) {
+        return CompletableFuture.completedFuture(null);
+      }
+      return aws.dynamo().updateTable(u -> u.tableName(table)
+              .attributeDefinitions(string(CounterKeys.MONTH), string("pk"))
+              .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().create(CreateGlobalSecondaryIndexAction
+                  .builder().indexName(CounterKeys.BY_MONTH_INDEX)
+                  .keySchema(key(CounterKeys.MONTH, KeyType.HASH), key("pk", KeyType.RANGE))
+                  .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                  .build()).build()))
+          .thenApply(v -> null);
+    });
+  }
+
+  private static boolean hasMonthIndex(TableDescription table) {
+    return table.hasGlobalSecondaryIndexes() && table.globalSecondaryIndexes().stream()
+        .anyMatch(index -> index.indexName().equals(CounterKeys.BY_MONTH_INDEX));
   }
 
   private static CompletableFuture<Void> createTable(AwsClients aws, CreateTableRequest request) {

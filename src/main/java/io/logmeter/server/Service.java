@@ -150,6 +150,7 @@ public final class Service {
         : Resources.verify(aws, config);
     Future.fromCompletionStage(resources, home)
         .onSuccess(queueUrl::complete)
+        .onSuccess(url -> QueueGauges.start(vertx, aws.sqs(), url, config.dlqName(), registry))
         .compose(url -> vertx.deployVerticle(new IngestVerticle(config, aws, url, cache, alertPublisher(), registry,
             Clock.systemUTC())))
         .onSuccess(id -> {

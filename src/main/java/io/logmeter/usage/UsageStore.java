@@ -56,6 +56,15 @@ public final class UsageStore {
     return counters(query).thenApply(ShardSums::daily);
   }
 
+  /** Every account's usage over a range, for an HTTP verticle on {@code context} (see {@link UsageExport}). */
+  public UsageExport export(io.vertx.core.Context context) {
+    return new UsageExport(dynamo, table, this, context, EXPORT_PAGE_KEYS, EXPORT_PARALLEL_READS);
+  }
+
+  /** Index keys per month and request, and accounts read at once, of an export. */
+  static final int EXPORT_PAGE_KEYS = 1000;
+  static final int EXPORT_PARALLEL_READS = 16;
+
   private static Map<String, String> names() {
     return Map.of("#pk", CounterKeys.PARTITION, "#sk", CounterKeys.SORT);
   }

@@ -88,7 +88,7 @@ class ApiFuzzTest {
   void everyRequestWithOneThingWrongGetsItsStatusAndErrorCode() throws Exception {
     Random random = new Random(20261202);
     Map<String, Integer> seen = new TreeMap<>();
-    for (int i = 0; i < 600; i++) {
+    for (int i = 0; i < 800; i++) {
       Case c = generate(random);
       Answer answer = send(c.method() + " " + c.target() + " HTTP/1.1", c.headers(),
           c.body().getBytes(StandardCharsets.UTF_8));
@@ -107,18 +107,63 @@ class ApiFuzzTest {
         "400 invalid_range", "400 invalid_parameter", "400 missing_parameter", "400 range_too_large",
         "400 invalid_cursor", "400 invalid_message_id", "400 invalid_json", "400 invalid_batch",
         "400 invalid_log_data", "401 unauthorized", "403 forbidden", "404 not_found", "405 method_not_allowed",
-        "413 payload_too_large", "415 unsupported_media_type");
+        "406 not_acceptable", "413 payload_too_large", "415 unsupported_media_type");
   }
 
   private static Case generate(Random r) {
     String account = r.nextBoolean() ? UUID.randomUUID().toString() : UUID.randomUUID().toString().toUpperCase();
-    return switch (r.nextInt(6)) {
+    return switch (r.nextInt(8)) {
       case 0 -> usage(r, account);
       case 1 -> daily(r, account);
       case 2 -> list(r, account);
       case 3 -> one(r, account);
       case 4 -> post(r, account);
+      case 5 -> export(r);
+      case 6 -> top(r);
       default -> elsewhere(r, account);
+    };
+  }
+
+  /** The export streams NDJSON or CSV: its successes are checked by status here, by content in UsageExportTest. */
+  private static Case export(Random r) {
+    String path = "/v1/usage";
+    LocalDate from = date(r);
+    LocalDate to = from.plusDays(r.nextInt(366));
+    String range = "?from=" + from + "&to=" + to;
+    return switch (r.nextInt(9)) {
+      case 0 -> get(path, "", r.nextBoolean() ? "?from=" + from : r.nextBoolean() ? "?to=" + to : "", 400,
+          "missing_parameter", "exportUsage");
+      case 1 -> get(path, "", "?from=" + encode(pick(r, BAD_DATES)) + "&to=" + to, 400, "invalid_date", "exportUsage");
+      case 2 -> get(path, "", "?from=" + to.plusDays(1) + "&to=" + to, 400, "invalid_range", "exportUsage");
+      case 3 -> get(path, "", "?from=" + from + "&to=" + from.plusDays(366 + r.nextInt(5000)), 400, "range_too_large",
+          "exportUsage");
+      case 4 -> get(path, "", range + "&granularity=" + encode(pick(r, new String[] {"week", "DAY", "", "days", "year"})),
+          400, "invalid_parameter", "exportUsage");
+      case 5 -> get(path, "", range + "&consistent=" + encode(pick(r, BAD_FLAGS)), 400, "invalid_parameter",
+          "exportUsage");
+      case 6 -> new Case("GET", path + range, List.of("Authorization: Bearer " + allScopes, "Accept: "
+          + pick(r, new String[] {"application/xml", "text/html", "image/png", "text/plain"})), "", 406, "not_acceptable",
+          "exportUsage");
+      case 7 -> unauthorized(r, "GET", path + range, "exportUsage");
+      default -> new Case("GET", path + range + (r.nextBoolean() ? "&granularity=" + pick(r, new String[] {"day", "month"})
+          : ""), List.of("Authorization: Bearer " + usageOnly, "Accept: " + pick(r, new String[] {"text/csv",
+          "application/x-ndjson", "*/*", "text/csv;q=0.9, application/json"})), "", 200, null, null);
+    };
+  }
+
+  private static Case top(Random r) {
+    String path = "/v1/usage/top";
+    LocalDate from = date(r);
+    String range = "?from=" + from + "&to=" + from.plusDays(r.nextInt(366));
+    return switch (r.nextInt(6)) {
+      case 0 -> get(path, "", "?from=" + from, 400, "missing_parameter", "topUsage");
+      case 1 -> get(path, "", range + "&limit=" + encode(pick(r, BAD_LIMITS)), 400, "invalid_parameter", "topUsage");
+      case 2 -> get(path, "", range + "&by=" + encode(pick(r, new String[] {"size", "BYTES", "", "accounts"})), 400,
+          "invalid_parameter", "topUsage");
+      case 3 -> get(path, "", "?from=" + encode(pick(r, BAD_DATES)) + "&to=" + from, 400, "invalid_date", "topUsage");
+      case 4 -> unauthorized(r, "GET", path + range, "topUsage");
+      default -> get(path, "", range + "&limit=" + (1 + r.nextInt(100)) + (r.nextBoolean() ? "&by=messages" : ""), 200,
+          null, "topUsage");
     };
   }
 

@@ -2,6 +2,7 @@ package io.logmeter.api;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
@@ -14,8 +15,38 @@ final class Contract implements AutoCloseable {
   private final ResponseValidator validator;
 
   Contract() throws Exception {
-    validator = ResponseValidator.create(vertx, OpenAPIContract.from(vertx, "src/main/resources/openapi.yaml")
+    validator = ResponseValidator.create(vertx, OpenAPIContract.from(vertx, validatable())
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+  }
+
+  /**
+   * Media types the validator cannot check: the export's, checked line by line in UsageExportTest,
+   * and the console's page, checked in a browser by ConsoleBrowserTest.
+   */
+  private static final java.util.Set<String> STREAMED = java.util.Set.of("application/x-ndjson", "text/csv", "text/html");
+
+  /** The served description, less the streamed media types (the validator refuses to load them). */
+  @SuppressWarnings("unchecked")
+  private static JsonObject validatable() throws Exception {
+    Object yaml = new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(
+        java.nio.file.Path.of("src/main/resources/openapi.yaml")));
+    JsonObject description = new JsonObject((java.util.Map<String, Object>) yaml);
+    for (String path : description.getJsonObject("paths").fieldNames()) {
+      JsonObject item = description.getJsonObject("paths").getJsonObject(path);
+      for (String method : item.fieldNames()) {
+        JsonObject responses = item.getJsonObject(method).getJsonObject("responses");
+        for (String status : responses.fieldNames()) {
+          JsonObject content = responses.getJsonObject(status).getJsonObject("content");
+          if (content != null) {
+            STREAMED.forEach(content::remove);
+            if (content.isEmpty()) {
+              responses.getJsonObject(status).remove("content");
+            }
+          }
+        }
+      }
+    }
+    return description;
   }
 
   /** Fails unless the contract allows this status and body for the operation. */

@@ -140,6 +140,11 @@ public final class WriteMeter implements AutoCloseable {
             }
             return sizeOf(request, json.getString("TableName"), json.getJsonObject("Key")).map(after -> {
               write(op, units(Math.max(was, after), 1024));
+              if (was == 0 && createsIndexEntry(json)) {
+                // The usage table's by-month index (keys only): its entry is written when the day item
+                // is created; an entry is far below 1 KB. The meter's tables carry no index, AWS's do.
+                write("index by-month", 1);
+              }
               return null;
             });
           }));
@@ -330,6 +335,12 @@ public final class WriteMeter implements AutoCloseable {
       }
     }
     return key;
+  }
+
+  /** An update that sets the attribute the usage table's by-month index is keyed by. */
+  private static boolean createsIndexEntry(JsonObject update) {
+    JsonObject names = update.getJsonObject("ExpressionAttributeNames");
+    return names != null && names.containsValue(io.logmeter.ledger.CounterKeys.MONTH);
   }
 
   private void write(String op, double units) {

@@ -340,7 +340,7 @@ public final class WriteMeter implements AutoCloseable {
   /** An update that sets the attribute the usage table's by-month index is keyed by. */
   private static boolean createsIndexEntry(JsonObject update) {
     JsonObject names = update.getJsonObject("ExpressionAttributeNames");
-    return names != null && names.containsValue(io.logmeter.ledger.CounterKeys.MONTH);
+    return names != null && names.getMap().containsValue(io.logmeter.ledger.CounterKeys.MONTH);
   }
 
   private void write(String op, double units) {

@@ -195,7 +195,13 @@ async function lookUp() {
   }
 }
 
+let shownDays = [];
+
+$("chart-measure").addEventListener("change", () => drawChart(shownDays));
+
 function drawDays(days) {
+  shownDays = days;
+  drawChart(days);
   const body = $("days-table").querySelector("tbody");
   body.replaceChildren();
   for (const day of days) {
@@ -207,20 +213,26 @@ function drawDays(days) {
     cell(row, INTEGER.format(day.messages), "num messages");
     body.appendChild(row);
   }
+}
+
+/** Bars of bytes or messages per day, each with its exact numbers as a tooltip. */
+function drawChart(days) {
+  const measure = $("chart-measure").value;
+  const size = (n) => (measure === "bytes" ? human(n) : INTEGER.format(n) + " messages");
   const width = 960;
   const height = 180;
   const top = 16;
   const bottom = 20;
-  const max = Math.max(1, ...days.map((d) => d.bytes));
+  const max = Math.max(1, ...days.map((d) => d[measure]));
   const step = width / Math.max(1, days.length);
   const svgNs = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(svgNs, "svg");
   svg.setAttribute("viewBox", "0 0 " + width + " " + height);
   svg.setAttribute("width", "100%");
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", "bytes per day");
+  svg.setAttribute("aria-label", measure + " per day");
   days.forEach((day, i) => {
-    const h = (height - top - bottom) * (day.bytes / max);
+    const h = (height - top - bottom) * (day[measure] / max);
     const bar = document.createElementNS(svgNs, "rect");
     bar.setAttribute("class", "bar");
     bar.setAttribute("x", String(i * step + step * 0.1));
@@ -240,7 +252,7 @@ function drawDays(days) {
     t.textContent = text;
     svg.appendChild(t);
   };
-  label(4, 11, "max " + human(max) + " per day", "start");
+  label(4, 11, "max " + size(max) + " per day", "start");
   if (days.length) {
     label(2, height - 6, days[0].date, "start");
     label(width - 2, height - 6, days[days.length - 1].date, "end");

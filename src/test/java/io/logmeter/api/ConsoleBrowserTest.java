@@ -123,6 +123,13 @@ class ConsoleBrowserTest {
       assertThat(row.findElement(By.cssSelector("td.messages")).getText()).isEqualTo(Long.toString(messagesPerDay[d]));
     }
     assertThat(browser.findElements(By.cssSelector("#chart rect.bar"))).hasSize(30);
+    org.openqa.selenium.support.ui.Select measure = new org.openqa.selenium.support.ui.Select(
+        browser.findElement(By.id("chart-measure")));
+    measure.selectByValue("messages");
+    long most = Math.max(messagesPerDay[0], Math.max(messagesPerDay[1], messagesPerDay[2]));
+    assertThat(browser.findElement(By.cssSelector("#chart svg text")).getText())
+        .isEqualTo("max " + most + " messages per day");
+    measure.selectByValue("bytes");
     screenshot("account");
   }
 

@@ -22,6 +22,8 @@ final class Delivery {
   final long receivedAtNanos;
   /** When, by {@link System#nanoTime()}, its visibility must be extended if it is still held. */
   long extendAtNanos;
+  /** An extension of it is under way: the keeper does not ask for another before it ends. */
+  boolean extending;
   /** SQS refused to extend it (past its 12-hour cap, say): it is left to reappear. */
   boolean extensionRefused;
   /** Past its hold limit or refused an extension: the keeper leaves it alone from now on. */

@@ -73,7 +73,8 @@ final class QueueClient {
         }
       }
       Future<List<Delivery>> extension = setVisibility(kept, seconds);
-      extensions = extension;
+      // Give-backs wait for every extension under way, not only the latest round's.
+      extensions = extensions.isComplete() ? extension : Future.join(extensions, extension);
       return extension;
     }
     givingBack.addAll(deliveries);

@@ -30,7 +30,6 @@ final class VisibilityKeeper {
 
   private final int visibilitySeconds;
   private final long maxHoldNanos;
-  private boolean extending;
 
   VisibilityKeeper(InFlight inFlight, QueueClient queue, IngestMetrics metrics, int visibilitySeconds,
       Duration maxHold) {
@@ -46,16 +45,17 @@ final class VisibilityKeeper {
     return Math.max(1000, TimeUnit.SECONDS.toMillis(visibilitySeconds) / 6);
   }
 
-  /** Extends what is due; a round still under way is not overtaken, or it would be sent twice. */
+  /**
+   * Extends what is due and not being extended already. A round does not wait for the one before
+   * to end: with thousands held (an outage being waited out), a round can take longer than the
+   * slack of half a timeout, and what fell due meanwhile would expire waiting for it.
+   */
   Future<Void> extendDue() {
-    if (extending) {
-      return Future.succeededFuture();
-    }
     long now = System.nanoTime();
     List<Delivery> due = new ArrayList<>();
     int abandoned = 0;
     for (Delivery d : inFlight.held()) {
-      if (d.extendedNoMore || now - d.extendAtNanos < 0) {
+      if (d.extendedNoMore || d.extending || now - d.extendAtNanos < 0) {
         continue;
       }
       if (d.extensionRefused || now - d.receivedAtNanos > maxHoldNanos) {
@@ -74,9 +74,9 @@ final class VisibilityKeeper {
       return Future.succeededFuture();
     }
     long nextExtension = now + TimeUnit.SECONDS.toNanos(visibilitySeconds) / 2;
-    extending = true;
+    due.forEach(d -> d.extending = true);
     return queue.changeVisibility(due, visibilitySeconds).eventually(() -> {
-      extending = false;
+      due.forEach(d -> d.extending = false);
       return Future.succeededFuture();
     }).map(failed -> {
       for (Delivery d : due) {

@@ -58,6 +58,29 @@ public record Config(
       "dynamodbEndpoint", "snsEndpoint", "awsAccessKeyId", "awsSecretAccessKey", "queueUrl", "instanceId", "topicArn", "apiKeys",
       "alertThresholdsBytes", "alertTopicArn");
 
+  /** Settings whose values {@link #toString} leaves out. */
+  static final java.util.Set<String> SECRET = java.util.Set.of("awsSecretAccessKey", "apiKeys");
+
+  /** Every setting by name, the secret ones as {@code <set>} or {@code <unset>}: safe to log. */
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder("Config[");
+    for (java.lang.reflect.RecordComponent c : Config.class.getRecordComponents()) {
+      Object value;
+      try {
+        value = c.getAccessor().invoke(this);
+      } catch (ReflectiveOperationException e) {
+        value = "?";
+      }
+      if (text.length() > 7) {
+        text.append(", ");
+      }
+      text.append(c.getName()).append('=')
+          .append(SECRET.contains(c.getName()) ? (value == null ? "<unset>" : "<set>") : value);
+    }
+    return text.append(']').toString();
+  }
+
   /** Defaults: the local stack's names, and tuning explained in docs/configuration.md. */
   public static JsonObject defaults() {
     return new JsonObject()

@@ -32,6 +32,18 @@ class ConfigTest {
   }
 
   @Test
+  void theTextOfAConfigNamesItsSecretsButNeverShowsThem() {
+    String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    String keys = "billing:usage:read:" + "ab".repeat(32);
+    Config config = Config.from(Config.defaults().put("awsSecretAccessKey", secret).put("apiKeys", keys)
+        .put("awsAccessKeyId", "AKIAEXAMPLE"));
+
+    assertThat(config.toString()).doesNotContain(secret).doesNotContain("ab".repeat(32))
+        .contains("awsSecretAccessKey=<set>", "apiKeys=<set>", "awsAccessKeyId=AKIAEXAMPLE", "httpPort=8080");
+    assertThat(Config.from(Config.defaults()).toString()).contains("awsSecretAccessKey=<unset>");
+  }
+
+  @Test
   void invalidValuesAreRefusedWithTheirName() {
     assertThatThrownBy(() -> Config.from(Config.defaults().put("maxConcurrentWrites", 0)))
         .hasMessageContaining("maxConcurrentWrites");

@@ -3,7 +3,6 @@ package io.logmeter.api;
 import io.logmeter.archive.RawRecords;
 import io.logmeter.logs.LogPages;
 import io.logmeter.publish.LogPublisher;
-import io.logmeter.server.Readiness;
 import io.logmeter.usage.UsageCache;
 import io.logmeter.usage.UsageStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,6 +1,5 @@
 package io.logmeter.api;
 
-import io.logmeter.server.Readiness;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;

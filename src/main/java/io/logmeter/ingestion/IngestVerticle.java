@@ -6,11 +6,12 @@ import io.logmeter.archive.RawArchive;
 import io.logmeter.ledger.UsageLedger;
 import io.logmeter.retry.Backoff;
 import io.logmeter.retry.Retry;
-import io.logmeter.server.AwsClients;
-import io.logmeter.server.Config;
 import io.logmeter.usage.UsageCache;
 import io.logmeter.usage.UsageStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -33,8 +34,10 @@ public final class IngestVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(IngestVerticle.class);
 
-  private final Config config;
-  private final AwsClients aws;
+  private final IngestSettings settings;
+  private final SqsAsyncClient sqs;
+  private final S3AsyncClient s3;
+  private final DynamoDbAsyncClient dynamo;
   private final String queueUrl;
   private final UsageCache cache;
   private final AlertPublisher alertPublisher;
@@ -47,11 +50,13 @@ public final class IngestVerticle extends VerticleBase {
   private long visibilityTimer;
   private volatile boolean givenUp;
 
-  public IngestVerticle(Config config, AwsClients aws, String queueUrl, UsageCache cache,
-      AlertPublisher alertPublisher, MeterRegistry registry, Clock clock) {
+  public IngestVerticle(IngestSettings settings, SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClient dynamo,
+      String queueUrl, UsageCache cache, AlertPublisher alertPublisher, MeterRegistry registry, Clock clock) {
     this.alertPublisher = alertPublisher;
-    this.config = config;
-    this.aws = aws;
+    this.settings = settings;
+    this.sqs = sqs;
+    this.s3 = s3;
+    this.dynamo = dynamo;
     this.queueUrl = queueUrl;
     this.cache = cache;
     this.registry = registry;
@@ -60,38 +65,41 @@ public final class IngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    int bound = InFlight.messageBound(config.maxInFlightMessages(), config.maxConcurrentFlushes(),
-        config.batchMaxMessages());
-    if (bound < config.maxInFlightMessages()) {
+    IngestSettings.Receiving receiving = settings.receiving();
+    IngestSettings.Batching batching = settings.batching();
+    IngestSettings.Ledger tables = settings.ledger();
+    int bound = InFlight.messageBound(receiving.maxInFlightMessages(), batching.maxConcurrentFlushes(),
+        batching.batchMaxMessages());
+    if (bound < receiving.maxInFlightMessages()) {
       log.info("holding at most {} messages, what {} flushes of {} can take (maxInFlightMessages {})", bound,
-          config.maxConcurrentFlushes(), config.batchMaxMessages(), config.maxInFlightMessages());
+          batching.maxConcurrentFlushes(), batching.batchMaxMessages(), receiving.maxInFlightMessages());
     }
-    inFlight = new InFlight(bound, config.maxInFlightBytes());
+    inFlight = new InFlight(bound, receiving.maxInFlightBytes());
     IngestMetrics metrics = new IngestMetrics(registry, inFlight);
     Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !givenUp);
-    QueueClient queue = new QueueClient(aws.sqs(), context, queueUrl);
-    UsageLedger ledger = new UsageLedger(aws.dynamo(), context, retry, config.ledgerTable(), config.usageTable(),
-        config.ledgerTtl().toSeconds(), config.maxConcurrentWrites(), config.ledgerMemoryMiB() << 20, clock,
-        config.instanceId() + '/' + java.util.UUID.randomUUID(), metrics.ledgerObserver());
-    UsageStore usage = new UsageStore(aws.dynamo(), config.usageTable());
-    UsageAlerts alerts = new UsageAlerts(config.alertThresholds(), account -> usage.total(account, true),
-        aws.dynamo(), config.usageTable(), alertPublisher, context, clock, config.alertRefresh(), Duration.ofMinutes(1),
+    QueueClient queue = new QueueClient(sqs, context, queueUrl);
+    UsageLedger ledger = new UsageLedger(dynamo, context, retry, tables.ledgerTable(), tables.usageTable(),
+        tables.ledgerTtl().toSeconds(), tables.maxConcurrentWrites(), tables.ledgerMemoryMiB() << 20, clock,
+        settings.instanceId() + '/' + java.util.UUID.randomUUID(), metrics.ledgerObserver());
+    UsageStore usage = new UsageStore(dynamo, tables.usageTable());
+    UsageAlerts alerts = new UsageAlerts(settings.alerts().thresholdsBytes(), account -> usage.total(account, true),
+        dynamo, tables.usageTable(), alertPublisher, context, clock, settings.alerts().refresh(), Duration.ofMinutes(1),
         UsageAlerts.REMEMBERED_SENT);
-    flusher = new Flusher(new RawArchive(aws.s3(), context, config.bucket()), ledger, queue, cache, alerts,
-        retry, context, clock, metrics, config.instanceId());
+    flusher = new Flusher(new RawArchive(s3, context, settings.bucket()), ledger, queue, cache, alerts,
+        retry, context, clock, metrics, settings.instanceId());
     batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),
-        config.batchMaxMessages(), config.batchMaxBytes(), config.batchMaxAge().toMillis(),
-        config.maxConcurrentFlushes());
-    VisibilityKeeper keeper = new VisibilityKeeper(inFlight, queue, metrics, config.visibilityTimeoutSeconds(),
+        batching.batchMaxMessages(), batching.batchMaxBytes(), batching.batchMaxAge().toMillis(),
+        batching.maxConcurrentFlushes());
+    VisibilityKeeper keeper = new VisibilityKeeper(inFlight, queue, metrics, receiving.visibilityTimeoutSeconds(),
         VisibilityKeeper.MAX_HOLD);
     visibilityTimer = vertx.setPeriodic(keeper.periodMillis(), id -> keeper.extendDue());
-    for (int i = 0; i < config.pollers(); i++) {
+    for (int i = 0; i < receiving.pollers(); i++) {
       Poller poller = new Poller(queue, inFlight, batcher::add, context, clock, metrics,
-          config.receiveWaitSeconds(), config.visibilityTimeoutSeconds());
+          receiving.receiveWaitSeconds(), receiving.visibilityTimeoutSeconds());
       pollers.add(poller);
       poller.start();
     }
-    log.info("ingesting from {} with {} pollers", queueUrl, config.pollers());
+    log.info("ingesting from {} with {} pollers", queueUrl, receiving.pollers());
     return Future.succeededFuture();
   }
 
@@ -101,7 +109,7 @@ public final class IngestVerticle extends VerticleBase {
     List<Future<Void>> receives = new ArrayList<>();
     pollers.forEach(poller -> receives.add(poller.stop()));
     Promise<Void> graceOver = Promise.promise();
-    long graceTimer = vertx.setTimer(config.shutdownGrace().toMillis(), id -> graceOver.tryComplete());
+    long graceTimer = vertx.setTimer(settings.shutdownGrace().toMillis(), id -> graceOver.tryComplete());
     Future<Void> drained = Future.all(receives).compose(v -> batcher.drain());
     return Future.any(drained, graceOver.future()).compose(first -> {
       vertx.cancelTimer(graceTimer);

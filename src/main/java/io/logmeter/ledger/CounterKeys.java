@@ -1,6 +1,5 @@
 package io.logmeter.ledger;
 
-import io.logmeter.usage.Usage;
 import java.time.LocalDate;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -80,18 +79,25 @@ public final class CounterKeys {
     return HOUR_PREFIX + (hh < 10 ? "0" : "") + hh;
   }
 
-  /** What an item counts: its plain sums, if any, and every hour's entry. */
-  public static Usage usageOf(Map<String, AttributeValue> item) {
-    long bytes = number(item.get(BYTES));
-    long messages = number(item.get(MESSAGES));
+  /** The bytes an item counts: its plain sum, if any, and every hour's entry. */
+  public static long bytesOf(Map<String, AttributeValue> item) {
+    return sum(item, BYTES, HOUR_BYTES);
+  }
+
+  /** The messages an item counts, as {@link #bytesOf}. */
+  public static long messagesOf(Map<String, AttributeValue> item) {
+    return sum(item, MESSAGES, HOUR_MESSAGES);
+  }
+
+  private static long sum(Map<String, AttributeValue> item, String plain, String perHour) {
+    long sum = number(item.get(plain));
     for (int hh = 0; hh < 24; hh++) {
       AttributeValue hour = item.get(hourAttribute(hh));
       if (hour != null && hour.hasM()) {
-        bytes += number(hour.m().get(HOUR_BYTES));
-        messages += number(hour.m().get(HOUR_MESSAGES));
+        sum += number(hour.m().get(perHour));
       }
     }
-    return new Usage(bytes, messages);
+    return sum;
   }
 
   /** The page of hour {@code hh} an item reflects, 0 if none. */

@@ -125,7 +125,6 @@ final class CounterScan {
   }
 
   private static CounterItem counterItem(Map<String, AttributeValue> item) {
-    Usage usage = CounterKeys.usageOf(item);
-    return new CounterItem(item.get(CounterKeys.SORT).s(), usage.bytes(), usage.messages());
+    return new CounterItem(item.get(CounterKeys.SORT).s(), CounterKeys.bytesOf(item), CounterKeys.messagesOf(item));
   }
 }

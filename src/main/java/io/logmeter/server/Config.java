@@ -1,5 +1,6 @@
 package io.logmeter.server;
 
+import io.logmeter.ingestion.IngestSettings;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -57,6 +58,16 @@ public record Config(
   public static final java.util.List<String> OPTIONAL_KEYS = java.util.List.of("sqsEndpoint", "s3Endpoint",
       "dynamodbEndpoint", "snsEndpoint", "awsAccessKeyId", "awsSecretAccessKey", "queueUrl", "instanceId", "topicArn", "apiKeys",
       "alertThresholdsBytes", "alertTopicArn");
+
+  /** The ingest pipeline's slice. */
+  public IngestSettings ingest() {
+    return new IngestSettings(
+        new IngestSettings.Receiving(pollers, receiveWaitSeconds, visibilityTimeoutSeconds, maxInFlightMessages,
+            maxInFlightBytes),
+        new IngestSettings.Batching(batchMaxMessages, batchMaxBytes, batchMaxAge(), maxConcurrentFlushes),
+        new IngestSettings.Ledger(ledgerTable, usageTable, ledgerTtl(), maxConcurrentWrites, ledgerMemoryMiB),
+        new IngestSettings.Alerts(alertThresholds, alertRefresh), bucket, instanceId, shutdownGrace);
+  }
 
   /** Settings whose values {@link #toString} leaves out. */
   static final java.util.Set<String> SECRET = java.util.Set.of("awsSecretAccessKey", "apiKeys");

@@ -4,6 +4,7 @@ import io.logmeter.alerts.AlertPublisher;
 import io.logmeter.api.ApiKeys;
 import io.logmeter.api.ApiServices;
 import io.logmeter.api.ApiVerticle;
+import io.logmeter.api.Readiness;
 import io.logmeter.archive.RawRecords;
 import io.logmeter.ingestion.IngestVerticle;
 import io.logmeter.logs.LogPages;
@@ -151,8 +152,8 @@ public final class Service {
     Future.fromCompletionStage(resources, home)
         .onSuccess(queueUrl::complete)
         .onSuccess(url -> QueueGauges.start(vertx, aws.sqs(), url, config.dlqName(), registry))
-        .compose(url -> vertx.deployVerticle(new IngestVerticle(config, aws, url, cache, alertPublisher(), registry,
-            Clock.systemUTC())))
+        .compose(url -> vertx.deployVerticle(new IngestVerticle(config.ingest(), aws.sqs(), aws.s3(), aws.dynamo(), url, cache,
+            alertPublisher(), registry, Clock.systemUTC())))
         .onSuccess(id -> {
           ingestDeployment = id;
           readiness.started();

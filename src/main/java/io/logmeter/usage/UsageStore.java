@@ -74,8 +74,8 @@ public final class UsageStore {
     return Queries.all(dynamo, query).thenApply(items -> {
       List<CounterItem> counters = new ArrayList<>(items.size());
       for (Map<String, AttributeValue> item : items) {
-        Usage usage = CounterKeys.usageOf(item);
-        counters.add(new CounterItem(item.get(CounterKeys.SORT).s(), usage.bytes(), usage.messages()));
+        counters.add(new CounterItem(item.get(CounterKeys.SORT).s(), CounterKeys.bytesOf(item),
+            CounterKeys.messagesOf(item)));
       }
       return counters;
     });

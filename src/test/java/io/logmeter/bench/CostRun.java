@@ -253,9 +253,8 @@ final class CostRun {
       for (Map<String, AttributeValue> item : response.items()) {
         String sk = item.get("sk").s();
         if (pages ? sk.startsWith(CounterKeys.DAY_PREFIX) : sk.startsWith("T#")) {
-          Usage u = CounterKeys.usageOf(item);
-          bytes += u.bytes();
-          messages += u.messages();
+          bytes += CounterKeys.bytesOf(item);
+          messages += CounterKeys.messagesOf(item);
         }
       }
       start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey()

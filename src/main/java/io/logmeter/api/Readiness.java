@@ -1,4 +1,4 @@
-package io.logmeter.server;
+package io.logmeter.api;
 
 /**
  * Whether this instance should get traffic: not until its AWS resources answered and the pipeline

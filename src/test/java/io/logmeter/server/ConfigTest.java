@@ -32,6 +32,32 @@ class ConfigTest {
   }
 
   @Test
+  void aFileOverridesTheDefaultsAndTheEnvironmentOverridesTheFile(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("logmeter.json");
+    java.nio.file.Files.writeString(file, new JsonObject().put("httpPort", 9191).put("batchMaxMessages", 500)
+        .put("bucket", "from-the-file").encode());
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      Config config = ConfigLoader.load(vertx, new JsonObject().put("queueName", "from-the-command"),
+              Map.of("LOGMETER_CONFIG_FILE", file.toString(), "LOGMETER_BATCH_MAX_MESSAGES", "700"))
+          .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(config.httpPort()).isEqualTo(9191);
+      assertThat(config.bucket()).isEqualTo("from-the-file");
+      assertThat(config.batchMaxMessages()).isEqualTo(700);
+      assertThat(config.queueName()).isEqualTo("from-the-command");
+      assertThat(config.dlqName()).isEqualTo("logmeter-ingest-dlq");
+
+      java.nio.file.Files.writeString(file, "{\"httpPort\": \"eighty\"}");
+      assertThatThrownBy(() -> ConfigLoader.load(vertx, new JsonObject(), Map.of("LOGMETER_CONFIG_FILE",
+              file.toString())).toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .hasMessageContaining("httpPort");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void theTextOfAConfigNamesItsSecretsButNeverShowsThem() {
     String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     String keys = "billing:usage:read:" + "ab".repeat(32);

@@ -1,8 +1,8 @@
 package io.logmeter.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.logmeter.message.Identifiers;
 import io.logmeter.message.MessageParser;
+import io.logmeter.message.Parsed;
 import io.logmeter.message.SnsEnvelope;
 import io.logmeter.message.Utf8;
 import io.logmeter.publish.LogPublisher;
@@ -131,20 +131,17 @@ final class IngestRoutes {
     }
   }
 
-  /** The payload as the pipeline will bill it, or a 400 naming the field ({@code where}) at fault. */
+  /**
+   * The payload as the pipeline will bill it, or a 400 naming the field ({@code where}) at fault:
+   * checked by the pipeline's own check, so that nothing accepted here is rejected there.
+   */
   private static String payload(JsonNode item, String where) {
-    JsonNode account = item.get("accountId");
-    JsonNode logData = item.get("logData");
-    if (account == null || !account.isTextual() || !Identifiers.isUuid(account.textValue())) {
-      throw new ApiError(400, "invalid_account_id", where + "accountId must be a UUID");
+    Parsed.Rejected invalid = MessageParser.checkPayload(item);
+    if (invalid != null) {
+      String code = invalid.reason().endsWith("account_id") ? "invalid_account_id" : "invalid_log_data";
+      throw new ApiError(400, code, where + invalid.detail());
     }
-    if (logData == null || !logData.isTextual()) {
-      throw new ApiError(400, "invalid_log_data", where + "logData must be a string");
-    }
-    if (Utf8.encodedLength(logData.textValue()) < 0) {
-      throw new ApiError(400, "invalid_log_data", where + "logData contains an unpaired surrogate");
-    }
-    return new JsonObject().put("accountId", account.textValue().toLowerCase(Locale.ROOT))
-        .put("logData", logData.textValue()).encode();
+    return new JsonObject().put("accountId", item.get("accountId").textValue().toLowerCase(Locale.ROOT))
+        .put("logData", item.get("logData").textValue()).encode();
   }
 }

@@ -3,6 +3,7 @@ package io.logmeter.alerts;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.logmeter.ledger.CounterDelta;
+import io.logmeter.ledger.CounterKeys;
 import io.logmeter.retry.AwsErrors;
 import io.logmeter.usage.Usage;
 import io.vertx.core.Context;
@@ -189,6 +190,7 @@ public final class UsageAlerts {
 
   /** In the account's partition of the usage table, beside its counters; sums never read it. */
   private static Map<String, AttributeValue> key(String accountId, long threshold) {
-    return Map.of("pk", AttributeValue.fromS(accountId), "sk", AttributeValue.fromS("A#" + threshold));
+    return Map.of(CounterKeys.PARTITION, AttributeValue.fromS(accountId),
+        CounterKeys.SORT, AttributeValue.fromS(CounterKeys.alertKey(threshold)));
   }
 }

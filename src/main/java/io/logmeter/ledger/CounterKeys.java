@@ -40,6 +40,11 @@ public final class CounterKeys {
   private CounterKeys() {
   }
 
+  /** The sort key of an account's alert item for {@code threshold} bytes ({@code A#} sorts before {@code D#}). */
+  public static String alertKey(long threshold) {
+    return "A#" + threshold;
+  }
+
   /** The sort key of a day's item. */
   public static String dayKey(LocalDate day) {
     return DAY_PREFIX + day;

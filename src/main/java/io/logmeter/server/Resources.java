@@ -7,6 +7,7 @@ import io.logmeter.retry.AwsErrors;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import io.logmeter.ledger.CounterKeys;
+import io.logmeter.ledger.Page;
 import software.amazon.awssdk.services.dynamodb.model.CreateGlobalSecondaryIndexAction;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
@@ -33,7 +34,7 @@ import io.logmeter.message.SnsEnvelope;
 public final class Resources {
 
   /** The ledger's TTL attribute, written by the ledger and enabled by provisioning. */
-  public static final String TTL_ATTRIBUTE = "expiresAt";
+  public static final String TTL_ATTRIBUTE = Page.EXPIRES_AT;
 
   private Resources() {
   }
@@ -58,17 +59,17 @@ public final class Resources {
         .handle((ok, failure) -> ignoreIf(failure, "BucketAlreadyOwnedByYou", "BucketAlreadyExists"));
     CompletableFuture<Void> ledger = createTable(aws, CreateTableRequest.builder()
         .tableName(config.ledgerTable())
-        .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
-        .attributeDefinitions(string("pk"), AttributeDefinition.builder().attributeName("sk")
+        .keySchema(key(Page.PARTITION, KeyType.HASH), key(Page.VERSION, KeyType.RANGE))
+        .attributeDefinitions(string(Page.PARTITION), AttributeDefinition.builder().attributeName(Page.VERSION)
             .attributeType(ScalarAttributeType.N).build())
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .build());
     CompletableFuture<Void> usage = createTable(aws, CreateTableRequest.builder()
         .tableName(config.usageTable())
-        .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
-        .attributeDefinitions(string("pk"), string("sk"), string(CounterKeys.MONTH))
+        .keySchema(key(CounterKeys.PARTITION, KeyType.HASH), key(CounterKeys.SORT, KeyType.RANGE))
+        .attributeDefinitions(string(CounterKeys.PARTITION), string(CounterKeys.SORT), string(CounterKeys.MONTH))
         .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(CounterKeys.BY_MONTH_INDEX)
-            .keySchema(key(CounterKeys.MONTH, KeyType.HASH), key("pk", KeyType.RANGE))
+            .keySchema(key(CounterKeys.MONTH, KeyType.HASH), key(CounterKeys.PARTITION, KeyType.RANGE))
             .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
             .build())
         .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -103,10 +104,10 @@ public final class Resources {
         return CompletableFuture.completedFuture(null);
       }
       return aws.dynamo().updateTable(u -> u.tableName(table)
-              .attributeDefinitions(string(CounterKeys.MONTH), string("pk"))
+              .attributeDefinitions(string(CounterKeys.MONTH), string(CounterKeys.PARTITION))
               .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().create(CreateGlobalSecondaryIndexAction
                   .builder().indexName(CounterKeys.BY_MONTH_INDEX)
-                  .keySchema(key(CounterKeys.MONTH, KeyType.HASH), key("pk", KeyType.RANGE))
+                  .keySchema(key(CounterKeys.MONTH, KeyType.HASH), key(CounterKeys.PARTITION, KeyType.RANGE))
                   .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
                   .build()).build()))
           .thenApply(v -> null);

@@ -1,18 +1,15 @@
 package io.logmeter.ingestion;
 
-import io.logmeter.alerts.UsageAlerts;
 import io.logmeter.archive.ArchiveKeys;
 import io.logmeter.archive.ArchiveObject;
 import io.logmeter.archive.ArchivedRecord;
 import io.logmeter.archive.RawArchive;
 import io.logmeter.ingestion.IngestMetrics.Step;
 import io.logmeter.ledger.CommitOutcome;
-import io.logmeter.ledger.CounterDelta;
 import io.logmeter.ledger.UsageLedger;
 import io.logmeter.message.Parsed;
 import io.logmeter.retry.AwsErrors;
 import io.logmeter.retry.Retry;
-import io.logmeter.usage.UsageCache;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -58,22 +55,20 @@ final class Flusher {
   private final UsageLedger ledger;
   private final Context context;
   private final QueueClient queue;
-  private final UsageCache cache;
-  private final UsageAlerts alerts;
+  private final CommitListener listener;
   private final Retry retry;
   private final Clock clock;
   private final IngestMetrics metrics;
   private final String instanceId;
   private long sequence;
 
-  Flusher(RawArchive archive, UsageLedger ledger, QueueClient queue, UsageCache cache,
-      UsageAlerts alerts, Retry retry, Context context, Clock clock, IngestMetrics metrics, String instanceId) {
-    this.alerts = alerts;
+  Flusher(RawArchive archive, UsageLedger ledger, QueueClient queue, CommitListener listener, Retry retry,
+      Context context, Clock clock, IngestMetrics metrics, String instanceId) {
+    this.listener = listener;
     this.archive = archive;
     this.ledger = ledger;
     this.context = context;
     this.queue = queue;
-    this.cache = cache;
     this.retry = retry;
     this.clock = clock;
     this.metrics = metrics;
@@ -192,14 +187,7 @@ final class Flusher {
     }
     long sentNanos = System.nanoTime();
     // Told of each chunk as it commits, even when another chunk of the same commit then fails.
-    return ledger.commit(records, chunk -> {
-      for (CounterDelta delta : chunk.counted()) {
-        if (delta.isTotal()) {
-          cache.add(delta.accountId(), delta.bytes(), delta.messages(), sentNanos);
-        }
-      }
-      alerts.committed(chunk.counted());
-    });
+    return ledger.commit(records, chunk -> listener.counted(chunk.counted(), sentNanos));
   }
 
   private void account(CommitOutcome outcome, int sameBatchDuplicates) {

@@ -1,14 +1,13 @@
 package io.logmeter.ingestion;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The ingest pipeline's slice of the service's configuration, by concern; docs/configuration.md
  * describes each setting under the same name. Built by the composition root ({@code Config.ingest()}),
  * so that the pipeline knows nothing of how the service is configured.
  */
-public record IngestSettings(Receiving receiving, Batching batching, Ledger ledger, Alerts alerts, String bucket,
+public record IngestSettings(Receiving receiving, Batching batching, Ledger ledger, String bucket,
     String instanceId, Duration shutdownGrace) {
 
   /** The long polls, and how much they may hold. */
@@ -23,9 +22,5 @@ public record IngestSettings(Receiving receiving, Batching batching, Ledger ledg
   /** The ledger's tables and limits. */
   public record Ledger(String ledgerTable, String usageTable, Duration ledgerTtl, int maxConcurrentWrites,
       long ledgerMemoryMiB) {
-  }
-
-  /** Usage alert thresholds, and how often an account's total is re-read for them. */
-  public record Alerts(List<Long> thresholdsBytes, Duration refresh) {
   }
 }

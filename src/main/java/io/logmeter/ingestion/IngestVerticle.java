@@ -1,24 +1,21 @@
 package io.logmeter.ingestion;
 
-import io.logmeter.alerts.AlertPublisher;
-import io.logmeter.alerts.UsageAlerts;
 import io.logmeter.archive.RawArchive;
 import io.logmeter.ledger.UsageLedger;
 import io.logmeter.retry.Backoff;
 import io.logmeter.retry.Retry;
-import io.logmeter.usage.UsageCache;
-import io.logmeter.usage.UsageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +36,7 @@ public final class IngestVerticle extends VerticleBase {
   private final S3AsyncClient s3;
   private final DynamoDbAsyncClient dynamo;
   private final String queueUrl;
-  private final UsageCache cache;
-  private final AlertPublisher alertPublisher;
+  private final Function<Context, CommitListener> listener;
   private final MeterRegistry registry;
   private final Clock clock;
   private final List<Poller> pollers = new ArrayList<>();
@@ -51,14 +47,13 @@ public final class IngestVerticle extends VerticleBase {
   private volatile boolean givenUp;
 
   public IngestVerticle(IngestSettings settings, SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClient dynamo,
-      String queueUrl, UsageCache cache, AlertPublisher alertPublisher, MeterRegistry registry, Clock clock) {
-    this.alertPublisher = alertPublisher;
+      String queueUrl, Function<Context, CommitListener> listener, MeterRegistry registry, Clock clock) {
+    this.listener = listener;
     this.settings = settings;
     this.sqs = sqs;
     this.s3 = s3;
     this.dynamo = dynamo;
     this.queueUrl = queueUrl;
-    this.cache = cache;
     this.registry = registry;
     this.clock = clock;
   }
@@ -81,11 +76,7 @@ public final class IngestVerticle extends VerticleBase {
     UsageLedger ledger = new UsageLedger(dynamo, context, retry, tables.ledgerTable(), tables.usageTable(),
         tables.ledgerTtl().toSeconds(), tables.maxConcurrentWrites(), tables.ledgerMemoryMiB() << 20, clock,
         settings.instanceId() + '/' + java.util.UUID.randomUUID(), metrics.ledgerObserver());
-    UsageStore usage = new UsageStore(dynamo, tables.usageTable());
-    UsageAlerts alerts = new UsageAlerts(settings.alerts().thresholdsBytes(), account -> usage.total(account, true),
-        dynamo, tables.usageTable(), alertPublisher, context, clock, settings.alerts().refresh(), Duration.ofMinutes(1),
-        UsageAlerts.REMEMBERED_SENT);
-    flusher = new Flusher(new RawArchive(s3, context, settings.bucket()), ledger, queue, cache, alerts,
+    flusher = new Flusher(new RawArchive(s3, context, settings.bucket()), ledger, queue, listener.apply(context),
         retry, context, clock, metrics, settings.instanceId());
     batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),
         batching.batchMaxMessages(), batching.batchMaxBytes(), batching.batchMaxAge().toMillis(),

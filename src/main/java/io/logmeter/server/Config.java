@@ -66,7 +66,7 @@ public record Config(
             maxInFlightBytes),
         new IngestSettings.Batching(batchMaxMessages, batchMaxBytes, batchMaxAge(), maxConcurrentFlushes),
         new IngestSettings.Ledger(ledgerTable, usageTable, ledgerTtl(), maxConcurrentWrites, ledgerMemoryMiB),
-        new IngestSettings.Alerts(alertThresholds, alertRefresh), bucket, instanceId, shutdownGrace);
+        bucket, instanceId, shutdownGrace);
   }
 
   /** Settings whose values {@link #toString} leaves out. */

@@ -6,7 +6,10 @@ import io.logmeter.api.ApiServices;
 import io.logmeter.api.ApiVerticle;
 import io.logmeter.api.Readiness;
 import io.logmeter.archive.RawRecords;
+import io.logmeter.alerts.UsageAlerts;
+import io.logmeter.ingestion.CommitListener;
 import io.logmeter.ingestion.IngestVerticle;
+import io.logmeter.ledger.CounterDelta;
 import io.logmeter.logs.LogPages;
 import io.logmeter.publish.LogPublisher;
 import io.logmeter.publish.PublishFailedException;
@@ -23,6 +26,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,6 +146,25 @@ public final class Service {
     return (id, alert) -> CompletableFuture.failedFuture(new IllegalStateException("no alert topic configured"));
   }
 
+  /**
+   * What the pipeline tells of its commits, on its own context: this instance's cache adds them, and
+   * the usage alerts compare the totals with their thresholds.
+   */
+  private CommitListener commitListener(Context context) {
+    UsageStore usage = new UsageStore(aws.dynamo(), config.usageTable());
+    UsageAlerts alerts = new UsageAlerts(config.alertThresholds(), account -> usage.total(account, true), aws.dynamo(),
+        config.usageTable(), alertPublisher(), context, Clock.systemUTC(), config.alertRefresh(), Duration.ofMinutes(1),
+        UsageAlerts.REMEMBERED_SENT);
+    return (counted, commitSentNanos) -> {
+      for (CounterDelta delta : counted) {
+        if (delta.isTotal()) {
+          cache.add(delta.accountId(), delta.bytes(), delta.messages(), commitSentNanos);
+        }
+      }
+      alerts.committed(counted);
+    };
+  }
+
   private void startPipeline(PrometheusMeterRegistry registry, int attempt) {
     if (stopping) {
       return;
@@ -152,8 +175,8 @@ public final class Service {
     Future.fromCompletionStage(resources, home)
         .onSuccess(queueUrl::complete)
         .onSuccess(url -> QueueGauges.start(vertx, aws.sqs(), url, config.dlqName(), registry))
-        .compose(url -> vertx.deployVerticle(new IngestVerticle(config.ingest(), aws.sqs(), aws.s3(), aws.dynamo(), url, cache,
-            alertPublisher(), registry, Clock.systemUTC())))
+        .compose(url -> vertx.deployVerticle(new IngestVerticle(config.ingest(), aws.sqs(), aws.s3(), aws.dynamo(), url,
+            this::commitListener, registry, Clock.systemUTC())))
         .onSuccess(id -> {
           ingestDeployment = id;
           readiness.started();

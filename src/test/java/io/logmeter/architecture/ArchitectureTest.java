@@ -48,6 +48,14 @@ class ArchitectureTest {
   }
 
   @Test
+  void theIngestPipelineTellsAListenerWhatItCountedInsteadOfCallingTheCacheAndAlerts() {
+    noClasses().that().resideInAPackage("io.logmeter.ingestion..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.logmeter.usage..", "io.logmeter.alerts..")
+        .because("the composition root decides who hears of commits (ingestion.CommitListener)")
+        .check(CLASSES);
+  }
+
+  @Test
   void onlyTheServerPackageAndTheCommandsReadTheWholeConfiguration() {
     noClasses().that().resideOutsideOfPackages("io.logmeter.server..", "io.logmeter.local..", "io.logmeter.reconcile..")
         .and().doNotHaveFullyQualifiedName("io.logmeter.Main")

@@ -102,14 +102,21 @@ public final class MessageParser {
       return rejected("invalid_message_id", "the message id is not 1 to " + Identifiers.MAX_MESSAGE_ID
           + " characters of [A-Za-z0-9_.:-]");
     }
-    Parsed.Rejected invalid = checkPayload(payload);
+    Parsed.Rejected invalid = checkFields(payload);
     if (invalid != null) {
       return invalid;
     }
     String logData = payload.get("logData").textValue();
+    long bytes = Utf8.encodedLength(logData); // measured once: the size billed, and the Unicode check
+    if (bytes < 0) {
+      return UNPAIRED_SURROGATE;
+    }
     String accountId = payload.get("accountId").textValue().toLowerCase(Locale.ROOT);
-    return new Parsed.Accepted(new LogRecord(messageId, accountId, eventTime, Utf8.encodedLength(logData), logData));
+    return new Parsed.Accepted(new LogRecord(messageId, accountId, eventTime, bytes, logData));
   }
+
+  private static final Parsed.Rejected UNPAIRED_SURROGATE =
+      new Parsed.Rejected("invalid_unicode", "logData contains an unpaired surrogate");
 
   /**
    * What is wrong with a log object's fields, or null if nothing is: the one check of
@@ -117,6 +124,15 @@ public final class MessageParser {
    * before it publishes one (which answers the same reasons as its 400s).
    */
   public static Parsed.Rejected checkPayload(JsonNode payload) {
+    Parsed.Rejected invalid = checkFields(payload);
+    if (invalid != null) {
+      return invalid;
+    }
+    return Utf8.encodedLength(payload.get("logData").textValue()) < 0 ? UNPAIRED_SURROGATE : null;
+  }
+
+  /** The fields' presence and types; the Unicode of {@code logData} is left to the caller. */
+  private static Parsed.Rejected checkFields(JsonNode payload) {
     JsonNode account = payload.get("accountId");
     JsonNode logData = payload.get("logData");
     if (account == null || account.isNull()) {
@@ -130,9 +146,6 @@ public final class MessageParser {
     }
     if (!logData.isTextual()) {
       return new Parsed.Rejected("log_data_not_string", "logData is not a string");
-    }
-    if (Utf8.encodedLength(logData.textValue()) < 0) {
-      return new Parsed.Rejected("invalid_unicode", "logData contains an unpaired surrogate");
     }
     return null;
   }

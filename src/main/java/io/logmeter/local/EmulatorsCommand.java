@@ -70,8 +70,8 @@ public final class EmulatorsCommand implements Runnable {
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       try (AwsClients clients = AwsClients.create(config, vertx, new AwsCallMetrics(new SimpleMeterRegistry()))) {
         String queueUrl = Resources.create(clients, config).get(60, TimeUnit.SECONDS);
-        log.info("created queue {}, bucket {}, tables {} and {}", queueUrl, config.bucket(), config.ledgerTable(),
-            config.usageTable());
+        log.info("created queue {}, bucket {}, tables {} and {}", queueUrl, config.stack().bucket(), config.stack().ledgerTable(),
+            config.stack().usageTable());
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

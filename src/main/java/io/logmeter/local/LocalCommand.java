@@ -45,8 +45,8 @@ public final class LocalCommand implements Runnable {
   }
 
   private static String banner(Service service, EmbeddedAws aws) {
-    String api = "http://" + service.config().httpHost() + ":" + service.config().httpPort();
-    String queue = aws.sqsEndpoint() + "/000000000000/" + service.config().queueName();
+    String api = "http://" + service.config().http().httpHost() + ":" + service.config().http().httpPort();
+    String queue = aws.sqsEndpoint() + "/000000000000/" + service.config().stack().queueName();
     return """
 
         logmeter is running locally (%11$s).
@@ -65,10 +65,10 @@ public final class LocalCommand implements Runnable {
           aws --endpoint-url %5$s s3 ls --recursive s3://%6$s/
 
         Ctrl-C drains and stops.
-        """.formatted(api, aws.sqsEndpoint(), service.config().queueName(), service.config().dlqName(),
-        aws.s3Endpoint(), service.config().bucket(), aws.dynamodbEndpoint(), service.config().ledgerTable(),
-        service.config().usageTable(), queue,
-        service.config().authDisabled() ? "no authentication in local mode" : "API keys required");
+        """.formatted(api, aws.sqsEndpoint(), service.config().stack().queueName(), service.config().stack().dlqName(),
+        aws.s3Endpoint(), service.config().stack().bucket(), aws.dynamodbEndpoint(), service.config().stack().ledgerTable(),
+        service.config().stack().usageTable(), queue,
+        service.config().http().authDisabled() ? "no authentication in local mode" : "API keys required");
   }
 
 }

@@ -38,22 +38,22 @@ public record AwsClients(SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClie
 
   public static AwsClients create(Config config, Vertx vertx, AwsCallMetrics metrics) {
     SdkEventLoopGroup loops = sdkEventLoops(vertx);
-    AwsCredentialsProvider credentials = config.awsAccessKeyId() != null
-        ? StaticCredentialsProvider.create(AwsBasicCredentials.create(config.awsAccessKeyId(),
-            config.awsSecretAccessKey() == null ? "unused" : config.awsSecretAccessKey()))
+    AwsCredentialsProvider credentials = config.aws().awsAccessKeyId() != null
+        ? StaticCredentialsProvider.create(AwsBasicCredentials.create(config.aws().awsAccessKeyId(),
+            config.aws().awsSecretAccessKey() == null ? "unused" : config.aws().awsSecretAccessKey()))
         : DefaultCredentialsProvider.builder().asyncCredentialUpdateEnabled(true).build();
     resolveNow(credentials);
 
     // Long polls hold a connection for up to 20 s each: the SQS client gets room for them all.
-    SdkAsyncHttpClient sqsHttp = http(loops, config.pollers() + 64);
+    SdkAsyncHttpClient sqsHttp = http(loops, config.ingest().receiving().pollers() + 64);
     SdkAsyncHttpClient s3Http = http(loops, 64);
     SdkAsyncHttpClient dynamoHttp = http(loops, 128);
     SdkAsyncHttpClient snsHttp = http(loops, 64);
-    SqsAsyncClient sqs = configure(SqsAsyncClient.builder(), config, config.sqsEndpoint(), credentials, metrics,
-        sqsHttp, Duration.ofSeconds(config.receiveWaitSeconds() + 10), RetryMode.ADAPTIVE_V2).build();
-    S3AsyncClient s3 = configure(S3AsyncClient.builder(), config, config.s3Endpoint(), credentials, metrics,
+    SqsAsyncClient sqs = configure(SqsAsyncClient.builder(), config, config.aws().sqsEndpoint(), credentials, metrics,
+        sqsHttp, Duration.ofSeconds(config.ingest().receiving().receiveWaitSeconds() + 10), RetryMode.ADAPTIVE_V2).build();
+    S3AsyncClient s3 = configure(S3AsyncClient.builder(), config, config.aws().s3Endpoint(), credentials, metrics,
         s3Http, Duration.ofSeconds(30), RetryMode.ADAPTIVE_V2)
-        .forcePathStyle(config.s3Endpoint() != null)
+        .forcePathStyle(config.aws().s3Endpoint() != null)
         // CRC32 of every flush costs CPU for no gain over TLS and Content-Length; S3 needs no checksum.
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -61,9 +61,9 @@ public record AwsClients(SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClie
     // Standard, not adaptive: the ledger writes to many partitions of its tables, and the adaptive
     // mode's one rate limiter per client would slow every write down for a throttled partition, to
     // a crawl under steady throttling of a few percent. The ledger backs off per write itself.
-    DynamoDbAsyncClient dynamo = configure(DynamoDbAsyncClient.builder(), config, config.dynamodbEndpoint(),
+    DynamoDbAsyncClient dynamo = configure(DynamoDbAsyncClient.builder(), config, config.aws().dynamodbEndpoint(),
         credentials, metrics, dynamoHttp, Duration.ofSeconds(10), RetryMode.STANDARD).build();
-    SnsAsyncClient sns = configure(SnsAsyncClient.builder(), config, config.snsEndpoint(), credentials, metrics,
+    SnsAsyncClient sns = configure(SnsAsyncClient.builder(), config, config.aws().snsEndpoint(), credentials, metrics,
         snsHttp, Duration.ofSeconds(10), RetryMode.ADAPTIVE_V2).build();
     return new AwsClients(sqs, s3, dynamo, sns, metrics, List.of(sqsHttp, s3Http, dynamoHttp, snsHttp));
   }
@@ -105,7 +105,7 @@ public record AwsClients(SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClie
   private static <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(B builder,
       Config config, String endpoint, AwsCredentialsProvider credentials, AwsCallMetrics metrics,
       SdkAsyncHttpClient http, Duration attemptTimeout, RetryMode retryMode) {
-    builder.region(Region.of(config.region()))
+    builder.region(Region.of(config.aws().region()))
         .credentialsProvider(credentials)
         .httpClient(http)
         .asyncConfiguration(async -> async.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,

@@ -35,21 +35,15 @@ public final class ConfigLoader {
         .eventually(retriever::close);
   }
 
-  /** The LOGMETER_* variables of the known keys, under their configuration names. */
+  /** The LOGMETER_* variables of the known settings ({@link Config#defaults}), under their names. */
   static JsonObject fromEnvironment(JsonObject known, Map<String, String> environment) {
     JsonObject values = new JsonObject();
-    for (String key : allKeys(known)) {
+    for (String key : known.fieldNames()) {
       String value = environment.get(Config.environmentName(key));
       if (value != null) {
         values.put(key, value);
       }
     }
     return values;
-  }
-
-  private static Iterable<String> allKeys(JsonObject known) {
-    java.util.Set<String> keys = new java.util.TreeSet<>(known.fieldNames());
-    keys.addAll(Config.OPTIONAL_KEYS);
-    return keys;
   }
 }

@@ -41,31 +41,31 @@ public final class Resources {
 
   /** Creates whatever is missing; existing resources are left as they are. Returns the queue URL. */
   public static CompletableFuture<String> create(AwsClients aws, Config config) {
-    CompletableFuture<String> queue = aws.sqs().createQueue(q -> q.queueName(config.dlqName()).attributes(Map.of(
+    CompletableFuture<String> queue = aws.sqs().createQueue(q -> q.queueName(config.stack().dlqName()).attributes(Map.of(
             QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(SnsEnvelope.MAX_QUEUE_MESSAGE_BYTES))))
         .thenCompose(dlq -> aws.sqs().getQueueAttributes(a -> a.queueUrl(dlq.queueUrl())
             .attributeNames(QueueAttributeName.QUEUE_ARN)))
-        .thenCompose(dlq -> aws.sqs().createQueue(q -> q.queueName(config.queueName()).attributes(Map.of(
-            QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(config.visibilityTimeoutSeconds()),
+        .thenCompose(dlq -> aws.sqs().createQueue(q -> q.queueName(config.stack().queueName()).attributes(Map.of(
+            QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(config.ingest().receiving().visibilityTimeoutSeconds()),
             QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20",
             QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(14 * 24 * 3600),
             QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(SnsEnvelope.MAX_QUEUE_MESSAGE_BYTES),
             QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\""
                 + dlq.attributes().get(QueueAttributeName.QUEUE_ARN) + "\",\"maxReceiveCount\":\""
-                + config.maxReceiveCount() + "\"}"))))
+                + config.stack().maxReceiveCount() + "\"}"))))
         .thenApply(created -> created.queueUrl());
-    CompletableFuture<?> alerts = aws.sqs().createQueue(q -> q.queueName(config.alertQueueName()));
-    CompletableFuture<Void> bucket = aws.s3().createBucket(b -> b.bucket(config.bucket()))
+    CompletableFuture<?> alerts = aws.sqs().createQueue(q -> q.queueName(config.alerts().alertQueueName()));
+    CompletableFuture<Void> bucket = aws.s3().createBucket(b -> b.bucket(config.stack().bucket()))
         .handle((ok, failure) -> ignoreIf(failure, "BucketAlreadyOwnedByYou", "BucketAlreadyExists"));
     CompletableFuture<Void> ledger = createTable(aws, CreateTableRequest.builder()
-        .tableName(config.ledgerTable())
+        .tableName(config.stack().ledgerTable())
         .keySchema(key(Page.PARTITION, KeyType.HASH), key(Page.VERSION, KeyType.RANGE))
         .attributeDefinitions(string(Page.PARTITION), AttributeDefinition.builder().attributeName(Page.VERSION)
             .attributeType(ScalarAttributeType.N).build())
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .build());
     CompletableFuture<Void> usage = createTable(aws, CreateTableRequest.builder()
-        .tableName(config.usageTable())
+        .tableName(config.stack().usageTable())
         .keySchema(key(CounterKeys.PARTITION, KeyType.HASH), key(CounterKeys.SORT, KeyType.RANGE))
         .attributeDefinitions(string(CounterKeys.PARTITION), string(CounterKeys.SORT), string(CounterKeys.MONTH))
         .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(CounterKeys.BY_MONTH_INDEX)
@@ -74,23 +74,23 @@ public final class Resources {
             .build())
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .build())
-        .thenCompose(v -> addMonthIndexIfMissing(aws, config.usageTable()));
+        .thenCompose(v -> addMonthIndexIfMissing(aws, config.stack().usageTable()));
     return CompletableFuture.allOf(queue, alerts, bucket, ledger, usage).thenCompose(v -> queue);
   }
 
   /** Checks that every resource answers; returns the queue URL. */
   public static CompletableFuture<String> verify(AwsClients aws, Config config) {
-    CompletableFuture<String> queueUrl = config.queueUrl() != null
-        ? CompletableFuture.completedFuture(config.queueUrl())
-        : aws.sqs().getQueueUrl(q -> q.queueName(config.queueName())).thenApply(r -> r.queueUrl());
+    CompletableFuture<String> queueUrl = config.stack().queueUrl() != null
+        ? CompletableFuture.completedFuture(config.stack().queueUrl())
+        : aws.sqs().getQueueUrl(q -> q.queueName(config.stack().queueName())).thenApply(r -> r.queueUrl());
     CompletableFuture<?> queue = queueUrl.thenCompose(url -> aws.sqs().getQueueAttributes(a -> a.queueUrl(url)
         .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)));
-    CompletableFuture<?> bucket = aws.s3().headBucket(b -> b.bucket(config.bucket()));
-    CompletableFuture<?> ledger = aws.dynamo().describeTable(t -> t.tableName(config.ledgerTable()));
-    CompletableFuture<?> usage = aws.dynamo().describeTable(t -> t.tableName(config.usageTable()))
+    CompletableFuture<?> bucket = aws.s3().headBucket(b -> b.bucket(config.stack().bucket()));
+    CompletableFuture<?> ledger = aws.dynamo().describeTable(t -> t.tableName(config.stack().ledgerTable()));
+    CompletableFuture<?> usage = aws.dynamo().describeTable(t -> t.tableName(config.stack().usageTable()))
         .thenAccept(described -> {
           if (!hasMonthIndex(described.table())) {
-            throw new IllegalStateException("the usage table " + config.usageTable() + " has no index "
+            throw new IllegalStateException("the usage table " + config.stack().usageTable() + " has no index "
                 + CounterKeys.BY_MONTH_INDEX + " (the bulk export needs it): provision it as ansible/tasks/tables.yml does");
           }
         });

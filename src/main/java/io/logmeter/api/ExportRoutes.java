@@ -14,7 +14,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -54,19 +53,8 @@ final class ExportRoutes {
   }
 
   private static Period period(RoutingContext ctx) {
-    LocalDate from = RequestParams.date(ctx, "from");
-    LocalDate to = RequestParams.date(ctx, "to");
-    boolean consistent = RequestParams.flag(ctx, "consistent");
-    if (from == null || to == null) {
-      throw new ApiError(400, "missing_parameter", "from and to are required (YYYY-MM-DD, inclusive, UTC)");
-    }
-    if (from.isAfter(to)) {
-      throw new ApiError(400, "invalid_range", "from must not be after to");
-    }
-    if (ChronoUnit.DAYS.between(from, to) >= UsageRoutes.MAX_DAILY_DAYS) {
-      throw new ApiError(400, "range_too_large", "at most " + UsageRoutes.MAX_DAILY_DAYS + " days per request");
-    }
-    return new Period(from, to, consistent);
+    RequestParams.Period period = RequestParams.period(ctx);
+    return new Period(period.from(), period.to(), RequestParams.flag(ctx, "consistent"));
   }
 
   // ---- the export

@@ -5,6 +5,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -24,6 +25,33 @@ final class RequestParams {
       throw new ApiError(400, "invalid_account_id", "accountId must be a UUID");
     }
     return value.toLowerCase(Locale.ROOT);
+  }
+
+  /** The most days a request may span: a year, leap day included. */
+  static final int MAX_DAYS = 366;
+
+  /** A required {@code from}..{@code to} (inclusive, UTC) of at most {@value #MAX_DAYS} days. */
+  record Period(LocalDate from, LocalDate to) {
+  }
+
+  /** The required {@code from} and {@code to} query parameters, in order and at most {@value #MAX_DAYS} days apart. */
+  static Period period(RoutingContext ctx) {
+    LocalDate from = date(ctx, "from");
+    LocalDate to = date(ctx, "to");
+    if (from == null || to == null) {
+      throw new ApiError(400, "missing_parameter", "from and to are required (YYYY-MM-DD, inclusive, UTC)");
+    }
+    requireOrdered(from, to);
+    if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
+      throw new ApiError(400, "range_too_large", "at most " + MAX_DAYS + " days per request");
+    }
+    return new Period(from, to);
+  }
+
+  static void requireOrdered(LocalDate from, LocalDate to) {
+    if (from.isAfter(to)) {
+      throw new ApiError(400, "invalid_range", "from must not be after to");
+    }
   }
 
   /** An optional date query parameter in the form YYYY-MM-DD, or null when absent. */

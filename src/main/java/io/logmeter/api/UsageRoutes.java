@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.CompletionStage;
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class UsageRoutes {
 
-  static final int MAX_DAILY_DAYS = 366;
   private static final LocalDate BEGINNING = LocalDate.of(1970, 1, 1);
   private static final LocalDate END = LocalDate.of(9999, 12, 31);
   private static final Logger log = LoggerFactory.getLogger(UsageRoutes.class);
@@ -58,7 +56,7 @@ final class UsageRoutes {
     } else {
       LocalDate first = from == null ? BEGINNING : from;
       LocalDate last = to == null ? END : to;
-      requireOrdered(first, last);
+      RequestParams.requireOrdered(first, last);
       body.put("from", first.toString()).put("to", last.toString());
       usage = onContext(store.daily(account, first, last, consistent)).map(UsageRoutes::sum);
     }
@@ -75,16 +73,10 @@ final class UsageRoutes {
 
   private void daily(RoutingContext ctx) {
     String account = RequestParams.accountId(ctx);
-    LocalDate from = RequestParams.date(ctx, "from");
-    LocalDate to = RequestParams.date(ctx, "to");
+    RequestParams.Period period = RequestParams.period(ctx);
+    LocalDate from = period.from();
+    LocalDate to = period.to();
     boolean consistent = RequestParams.flag(ctx, "consistent");
-    if (from == null || to == null) {
-      throw new ApiError(400, "missing_parameter", "from and to are required (YYYY-MM-DD, inclusive, UTC)");
-    }
-    requireOrdered(from, to);
-    if (ChronoUnit.DAYS.between(from, to) >= MAX_DAILY_DAYS) {
-      throw new ApiError(400, "range_too_large", "at most " + MAX_DAILY_DAYS + " days per request");
-    }
     onContext(store.daily(account, from, to, consistent)).onComplete(done -> {
       if (done.failed()) {
         unavailable(ctx, done.cause());
@@ -114,12 +106,6 @@ final class UsageRoutes {
       total = total.plus(day.bytes(), day.messages());
     }
     return total;
-  }
-
-  private static void requireOrdered(LocalDate from, LocalDate to) {
-    if (from.isAfter(to)) {
-      throw new ApiError(400, "invalid_range", "from must not be after to");
-    }
   }
 
   private static void unavailable(RoutingContext ctx, Throwable cause) {

@@ -283,10 +283,26 @@ public final class UsageLedger {
   }
 
   private Written written(Partition p, Group group, Set<String> ours) {
+    Split split = split(group.records(), ours);
+    return new Written(group, split.counted(), split.duplicates(),
+        new DayCounters.Hour(group.hour(), p.version, p.cumBytes, p.cumMessages));
+  }
+
+  /** A commit's records, counted or recognised as duplicates. */
+  record Split(List<ArchivedRecord> counted, List<ArchivedRecord> duplicates) {
+  }
+
+  /**
+   * The exactly-once rule: a record is counted when a page this commit wrote holds its id
+   * ({@code ours}), and only its first copy in the commit; every other record is a duplicate:
+   * counted before (by another instance, an earlier delivery, or a try of this commit that was
+   * found written) or a second copy within the batch.
+   */
+  static Split split(List<ArchivedRecord> records, Set<String> ours) {
     List<ArchivedRecord> counted = new ArrayList<>();
     List<ArchivedRecord> duplicates = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    for (ArchivedRecord r : group.records()) {
+    for (ArchivedRecord r : records) {
       String id = r.record().messageId();
       if (seen.add(id) && ours.contains(id)) {
         counted.add(r);
@@ -294,8 +310,7 @@ public final class UsageLedger {
         duplicates.add(r);
       }
     }
-    return new Written(group, counted, duplicates,
-        new DayCounters.Hour(group.hour(), p.version, p.cumBytes, p.cumMessages));
+    return new Split(counted, duplicates);
   }
 
   /**

@@ -236,6 +236,28 @@ public final class TestStack implements AutoCloseable {
     }
   }
 
+  /** Messages in the queue that a receive would get now. */
+  public long visible(String queueUrl) {
+    return queueAttribute(queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+  }
+
+  /** Messages received and neither deleted nor visible again yet. */
+  public long notVisible(String queueUrl) {
+    return queueAttribute(queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+  }
+
+  private long queueAttribute(String queueUrl, QueueAttributeName name) {
+    return Long.parseLong(sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(name)).attributes().get(name));
+  }
+
+  /** An SDK client builder aimed at an embedded server, with the test credentials. */
+  public static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>> B local(B builder,
+      String endpoint) {
+    return builder.endpointOverride(java.net.URI.create(endpoint)).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")));
+  }
+
   /** Messages in the queue, visible or not. */
   public long queueDepth(String queueUrl) {
     Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
@@ -279,6 +301,20 @@ public final class TestStack implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+  }
+
+  /**
+   * Asserts that {@code condition} stays true for all of {@code period}: for what must not happen
+   * (a second alert, a message reappearing), where waiting for a condition cannot say it.
+   */
+  public static void holds(Duration period, String what, BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + period.toNanos();
+    do {
+      if (!condition.getAsBoolean()) {
+        throw new AssertionError("no longer true within " + period + ": " + what);
+      }
+      Thread.sleep(20);
+    } while (System.nanoTime() < end);
   }
 
   public static int freePort() {

@@ -62,4 +62,58 @@ class ArchitectureTest {
         .should().dependOnClassesThat().haveFullyQualifiedName("io.logmeter.server.Config")
         .check(CLASSES);
   }
+
+  @Test
+  void thePureArithmeticDependsOnNeitherVertxNorTheSdk() {
+    noClasses().that().haveFullyQualifiedName("io.logmeter.reconcile.Drift")
+        .or().haveFullyQualifiedName("io.logmeter.reconcile.Difference")
+        .or().haveFullyQualifiedName("io.logmeter.reconcile.ArchiveTally")
+        .or().haveFullyQualifiedName("io.logmeter.reconcile.AccountDay")
+        .or().haveFullyQualifiedName("io.logmeter.reconcile.Report")
+        .or().haveFullyQualifiedName("io.logmeter.usage.ShardSums")
+        .or().haveFullyQualifiedName("io.logmeter.usage.Usage")
+        .or().haveFullyQualifiedName("io.logmeter.archive.ArchiveKeys")
+        .or().haveFullyQualifiedName("io.logmeter.ledger.IdSet")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "software.amazon..")
+        .because("the reconciliation's arithmetic, the day sums, the archive's key plan and the id set are"
+            + " pure logic, tested without a server")
+        .check(CLASSES);
+  }
+
+  /**
+   * Which package spells each kind of item's attribute names. A string literal is inlined where it
+   * is used, so the compiled classes cannot show it: the sources of the classes that talk to
+   * DynamoDB are read instead, and none outside the owner may spell an owned name; they use the
+   * owner's constants and accessors ({@code Page}, {@code CounterKeys}).
+   */
+  @Test
+  void onlyThePackageThatOwnsAnItemSpellsItsAttributeNames() throws java.io.IOException {
+    java.util.Map<String, java.util.Set<String>> owned = java.util.Map.of(
+        // The ledger table's pages, and the usage table's counter items and keys.
+        "ledger", java.util.Set.of("pk", "sk", "expiresAt", "month", "by-month", "D#", "A#", "bytes", "messages", "e",
+            "o", "w", "cb", "cn", "b", "n", "v", "h"),
+        // The alert items of the usage table.
+        "alerts", java.util.Set.of("alertState", "alertTotal"));
+    java.util.regex.Pattern literal = java.util.regex.Pattern.compile("\"([^\"\\\\\\n]*+(?:\\\\.[^\"\\\\\\n]*+)*+)\"");
+    java.util.List<String> offences = new java.util.ArrayList<>();
+    java.nio.file.Path root = java.nio.file.Path.of("src/main/java/io/logmeter");
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(root)) {
+      for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        String source = java.nio.file.Files.readString(file);
+        if (!source.contains("import software.amazon.awssdk.services.dynamodb")) {
+          continue;
+        }
+        String pkg = root.relativize(file).getParent() == null ? "" : root.relativize(file).getParent().toString();
+        java.util.regex.Matcher m = literal.matcher(source);
+        while (m.find()) {
+          for (var owner : owned.entrySet()) {
+            if (!pkg.equals(owner.getKey()) && owner.getValue().contains(m.group(1))) {
+              offences.add(file + " spells \"" + m.group(1) + "\", an attribute name of " + owner.getKey());
+            }
+          }
+        }
+      }
+    }
+    org.assertj.core.api.Assertions.assertThat(offences).isEmpty();
+  }
 }

@@ -213,21 +213,15 @@ final class FaultRig implements AutoCloseable {
   }
 
   long visible() {
-    return attribute(queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+    return stack.visible(queueUrl);
   }
 
   long notVisible() {
-    return attribute(queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+    return stack.notVisible(queueUrl);
   }
 
   long deadLettered() {
-    return attribute(dlqUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
-        + attribute(dlqUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
-  }
-
-  private long attribute(String url, QueueAttributeName name) {
-    return Long.parseLong(stack.sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(name)).attributes()
-        .get(name));
+    return stack.queueDepth(dlqUrl);
   }
 
   /** An account's billed messages, read strongly consistently; -1 while the service does not answer. */

@@ -54,8 +54,7 @@ class PollerStopTest {
     }
     // The answer has arrived (the messages are invisible) but reaches the poller only a moment later.
     CountDownLatch answered = new CountDownLatch(1);
-    sqs = SqsAsyncClient.builder().endpointOverride(URI.create(stack.aws.sqsEndpoint())).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+    sqs = TestStack.local(SqsAsyncClient.builder(), stack.aws.sqsEndpoint())
         .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
           @Override
           public void beforeUnmarshalling(BeforeUnmarshalling context, ExecutionAttributes attributes) {
@@ -81,15 +80,11 @@ class PollerStopTest {
     context.runOnContext(v -> poller[0].stop());
 
     TestStack.await(Duration.ofSeconds(5), "all three messages visible again",
-        () -> attribute(stack, queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES) == 3);
-    assertThat(attribute(stack, queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).isZero();
+        () -> stack.visible(queueUrl) == 3);
+    assertThat(stack.notVisible(queueUrl)).isZero();
     assertThat(handedOn).as("nothing handed on after the stop").isEmpty();
   }
 
-  private static long attribute(TestStack stack, String queueUrl, QueueAttributeName name) {
-    return Long.parseLong(stack.sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(name))
-        .attributes().get(name));
-  }
 
   private static void sleep(Duration duration) {
     try {

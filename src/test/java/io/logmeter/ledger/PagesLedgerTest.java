@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -108,11 +109,13 @@ class PagesLedgerTest {
     List<ArchivedRecord> records = records(accounts(3), 300, HOUR, new Random(3));
     AtomicBoolean refuseUpdates = new AtomicBoolean(true);
     AtomicBoolean keepTrying = new AtomicBoolean(true);
+    AtomicInteger refused = new AtomicInteger();
     try (HttpRelay relay = new HttpRelay(stack.dynamodbEndpoint(), (request, body) -> {
           String target = request.getHeader("X-Amz-Target");
           boolean dayWrite = "DynamoDB_20120810.UpdateItem".equals(target)
               || "DynamoDB_20120810.BatchExecuteStatement".equals(target) && body.toString().contains("UPDATE ");
           if (refuseUpdates.get() && dayWrite) {
+            refused.incrementAndGet();
             request.response().setStatusCode(500).end(new JsonObject()
                 .put("__type", "com.amazonaws.dynamodb.v20120810#InternalServerError").encode());
             return;
@@ -126,7 +129,9 @@ class PagesLedgerTest {
       CompletableFuture<Throwable> outcome = new CompletableFuture<>();
       first.context().runOnContext(v -> first.ledger().commit(records, counted -> { })
           .onComplete(done -> outcome.complete(done.cause())));
-      Thread.sleep(1500); // the pages are written, the days refused and retried
+      // The pages are written, the days refused and retried.
+      TestStack.await(Duration.ofSeconds(20), "the pages written and the day updates refused twice",
+          () -> refused.get() >= 2 && pagedCount(dynamo, names) == records.size());
       keepTrying.set(false); // the process dies: its retries end with it
       assertThat(outcome.get(30, TimeUnit.SECONDS)).as("the first commit fails").isNotNull();
       assertThat(pagedIds(dynamo, names)).as("pages written before the crash").hasSize(records.size());
@@ -339,6 +344,14 @@ class PagesLedgerTest {
     assertThat(ids).hasSize(expected).doesNotHaveDuplicates();
   }
 
+  private static int pagedCount(DynamoDbAsyncClient dynamo, Names names) {
+    try {
+      return pagedIds(dynamo, names).size();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static List<String> pagedIds(DynamoDbAsyncClient dynamo, Names names) throws Exception {
     List<String> ids = new ArrayList<>();
     Map<String, AttributeValue> start = null;
@@ -360,8 +373,6 @@ class PagesLedgerTest {
   }
 
   private static DynamoDbAsyncClient client(String endpoint) {
-    return DynamoDbAsyncClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .build();
+    return TestStack.local(DynamoDbAsyncClient.builder(), endpoint).build();
   }
 }

@@ -63,6 +63,30 @@ class ArchitectureTest {
         .check(CLASSES);
   }
 
+  /**
+   * The async convention (docs/design.md, "Packages"): what runs confined to a verticle's context
+   * composes Vert.x futures on it and hands out nothing else; the SDK's CompletableFuture is
+   * returned only by the services shared across contexts (stores, cache, publishers, the query
+   * helper), which each caller brings onto its own context at the call.
+   */
+  @Test
+  void codeConfinedToAContextHandsOutVertxFuturesOnly() {
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods().that().areDeclaredInClassesThat()
+        .resideInAnyPackage("io.logmeter.ingestion..", "io.logmeter.api..", "io.logmeter.alerts..",
+            "io.logmeter.ledger..")
+        .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.logmeter.ledger.Queries")
+        .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.logmeter.alerts.AlertPublisher")
+        // A private wrapper of an SDK call is the call itself: its caller converts at once.
+        .and().areDeclaredInClassesThat().areNotPrivate()
+        .should().haveRawReturnType(java.util.concurrent.CompletableFuture.class)
+        .orShould().haveRawReturnType(java.util.concurrent.CompletionStage.class)
+        .check(CLASSES);
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods().that().areDeclaredInClassesThat()
+        .haveFullyQualifiedName("io.logmeter.usage.UsageExport")
+        .should().haveRawReturnType(java.util.concurrent.CompletableFuture.class)
+        .check(CLASSES);
+  }
+
   @Test
   void thePureArithmeticDependsOnNeitherVertxNorTheSdk() {
     noClasses().that().haveFullyQualifiedName("io.logmeter.reconcile.Drift")

@@ -160,7 +160,7 @@ class SnsEndToEndTest {
     // One alert, for the one account that crossed, published once to the alert topic.
     TestStack.await(Duration.ofSeconds(20), "the alert published",
         () -> depth(alertReader) >= 1);
-    Thread.sleep(1000);
+    TestStack.holds(Duration.ofSeconds(1), "one alert, no second", () -> depth(alertReader) == 1);
     List<Message> alerts = receiveAll(alertReader, 1);
     assertThat(alerts).hasSize(1);
     JsonObject alert = new JsonObject(new JsonObject(alerts.get(0).body()).getString("Message"));

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -344,16 +343,7 @@ final class FaultRig implements AutoCloseable {
   }
 
   private List<JsonObject> records(String prefix) {
-    List<JsonObject> records = new ArrayList<>();
-    for (S3Object object : stack.s3.listObjectsV2Paginator(r -> r.bucket(names.bucket()).prefix(prefix)).contents()) {
-      String text = stack.s3.getObjectAsBytes(r -> r.bucket(names.bucket()).key(object.key())).asUtf8String();
-      for (String line : text.split("\n")) {
-        if (!line.isEmpty()) {
-          records.add(new JsonObject(line));
-        }
-      }
-    }
-    return records;
+    return stack.records(names, prefix);
   }
 
   private String describeFaults() {

@@ -61,7 +61,7 @@ class CrashRecoveryTest {
       stack.start(config);
 
       // Every redelivery handled first, then the counts: a late double count cannot slip past.
-      PipelineTest.awaitQueueEmpty(stack, names.queueUrl(stack), Duration.ofSeconds(60));
+      stack.awaitQueueEmpty(names.queueUrl(stack), Duration.ofSeconds(60));
       for (Map.Entry<String, Long> account : expectedBytes.entrySet()) {
         JsonObject usage = stack.getJson(port, "/v1/accounts/" + account.getKey() + "/usage?consistent=true");
         assertThat(usage.getLong("messages")).isEqualTo(10);
@@ -111,7 +111,7 @@ class CrashRecoveryTest {
       assertThat(usage.getLong("messages")).isEqualTo(1);
       assertThat(usage.getLong("bytes")).isEqualTo(10);
       assertThat(stack.metricIfUp(slowPort, "logmeter_messages_accepted_total")).isZero();
-      PipelineTest.awaitQueueEmpty(stack, queueUrl, Duration.ofSeconds(30));
+      stack.awaitQueueEmpty(queueUrl, Duration.ofSeconds(30));
     } finally {
       stack.stopServices();
     }
@@ -120,7 +120,7 @@ class CrashRecoveryTest {
   private static List<String> archivedIds(TestStack stack, Names names) {
     List<String> ids = new ArrayList<>();
     try {
-      for (JsonObject record : PipelineTest.records(stack, names, "raw/")) {
+      for (JsonObject record : stack.records(names, "raw/")) {
         ids.add(record.getString("messageId"));
       }
     } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException

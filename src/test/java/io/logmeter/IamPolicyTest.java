@@ -171,7 +171,7 @@ class IamPolicyTest {
         return false;
       }
     });
-    PipelineTest.awaitQueueEmpty(stack, queueUrl, Duration.ofSeconds(30));
+    stack.awaitQueueEmpty(queueUrl, Duration.ofSeconds(30));
     stack.getJson(port, "/v1/accounts/" + account + "/usage");
     stack.getJson(port, "/v1/accounts/" + account + "/usage/daily?from=2026-01-01&to=2026-01-02");
     stack.getJson(port, "/v1/accounts/" + account + "/logs");

@@ -76,12 +76,12 @@ class IdentifierRulesTest {
       bodies.add(Messages.raw(lookalike, "look-alike"));
     }
     stack.sendAll(queueUrl, bodies);
-    PipelineTest.awaitQueueEmpty(stack, queueUrl, Duration.ofSeconds(30));
+    stack.awaitQueueEmpty(queueUrl, Duration.ofSeconds(30));
 
     assertThat(usage(port, account, "?consistent=true")).isZero();
     assertThat(usage(port, account, "")).isZero();
-    assertThat(PipelineTest.records(stack, names, "raw/")).isEmpty();
-    List<JsonObject> rejected = PipelineTest.records(stack, names, "rejected/");
+    assertThat(stack.records(names, "raw/")).isEmpty();
+    List<JsonObject> rejected = stack.records(names, "rejected/");
     assertThat(rejected).hasSize(bodies.size());
     assertThat(rejected).allSatisfy(r -> assertThat(r.getString("reason")).isEqualTo("invalid_account_id"));
 
@@ -124,9 +124,9 @@ class IdentifierRulesTest {
         envelopeAt("+10000-01-01T00:00:00Z", account));
     bodies.addAll(rejectedBodies);
     stack.sendAll(queueUrl, bodies);
-    PipelineTest.awaitQueueEmpty(stack, queueUrl, Duration.ofSeconds(30));
+    stack.awaitQueueEmpty(queueUrl, Duration.ofSeconds(30));
 
-    Map<String, String> reasons = PipelineTest.records(stack, names, "rejected/").stream()
+    Map<String, String> reasons = stack.records(names, "rejected/").stream()
         .collect(Collectors.toMap(r -> r.getString("body"), r -> r.getString("reason"), (a, b) -> a));
     // No flush was given up on the way (the archive is at-least-once: a retried flush archives again).
     assertThat(stack.metric(port, "logmeter_flush_failures_total")).isZero();

@@ -88,7 +88,7 @@ class PipelineTest {
 
     long started = System.nanoTime();
     stack.sendAll(queueUrl, bodies);
-    awaitQueueEmpty(queueUrl, Duration.ofSeconds(60));
+    stack.awaitQueueEmpty(queueUrl, Duration.ofSeconds(60));
     System.out.printf("%d deliveries sent and processed in %d ms%n", bodies.size(),
         (System.nanoTime() - started) / 1_000_000);
 
@@ -115,14 +115,14 @@ class PipelineTest {
     }
 
     Set<String> archivedIds = new HashSet<>();
-    for (JsonObject record : records(names, "raw/")) {
+    for (JsonObject record : stack.records(names, "raw/")) {
       archivedIds.add(record.getString("messageId"));
     }
     assertThat(archivedIds).containsAll(envelopeIds);
     assertThat(archivedIds).hasSize((int) expected.values().stream().mapToLong(v -> v[1]).sum());
 
     List<String> rejectedBodies = new ArrayList<>();
-    for (JsonObject record : records(names, "rejected/")) {
+    for (JsonObject record : stack.records(names, "rejected/")) {
       rejectedBodies.add(record.getString("body"));
       assertThat(record.getString("reason")).isNotBlank();
     }
@@ -144,9 +144,9 @@ class PipelineTest {
         "twice delivered");
 
     stack.sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
-    awaitQueueEmpty(queueUrl, Duration.ofSeconds(20));
+    stack.awaitQueueEmpty(queueUrl, Duration.ofSeconds(20));
     stack.sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
-    awaitQueueEmpty(queueUrl, Duration.ofSeconds(20));
+    stack.awaitQueueEmpty(queueUrl, Duration.ofSeconds(20));
 
     JsonObject usage = stack.getJson(port, "/v1/accounts/" + account + "/usage?consistent=true");
     assertThat(usage.getLong("messages")).isEqualTo(1);
@@ -224,21 +224,5 @@ class PipelineTest {
     long[] sum = sums.computeIfAbsent(key, k -> new long[2]);
     sum[0] += bytes;
     sum[1]++;
-  }
-
-  static void awaitQueueEmpty(String queueUrl, Duration timeout) throws InterruptedException {
-    awaitQueueEmpty(stack, queueUrl, timeout);
-  }
-
-  static void awaitQueueEmpty(TestStack stack, String queueUrl, Duration timeout) throws InterruptedException {
-    TestStack.await(timeout, "queue " + queueUrl + " to be empty", () -> stack.queueDepth(queueUrl) == 0);
-  }
-
-  static List<JsonObject> records(Names names, String prefix) {
-    return records(stack, names, prefix);
-  }
-
-  static List<JsonObject> records(TestStack stack, Names names, String prefix) {
-    return stack.records(names, prefix);
   }
 }

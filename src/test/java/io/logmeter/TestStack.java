@@ -258,6 +258,11 @@ public final class TestStack implements AutoCloseable {
             software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")));
   }
 
+  /** Waits until the queue holds nothing, visible or not: every message acknowledged. */
+  public void awaitQueueEmpty(String queueUrl, Duration timeout) throws InterruptedException {
+    await(timeout, "queue " + queueUrl + " to be empty", () -> queueDepth(queueUrl) == 0);
+  }
+
   /** Messages in the queue, visible or not. */
   public long queueDepth(String queueUrl) {
     Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)

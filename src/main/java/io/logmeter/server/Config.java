@@ -19,11 +19,19 @@ public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Ale
 
   /** The HTTP API: where it listens, how many verticles serve it, and who may call it. */
   public record Http(String httpHost, int httpPort, int apiVerticles, String apiKeys, boolean authDisabled) {
+    @Override
+    public String toString() {
+      return redacted(this);
+    }
   }
 
   /** AWS's endpoints and credentials; null ones mean AWS's own endpoints and the default credential chain. */
   public record Aws(String region, String sqsEndpoint, String s3Endpoint, String dynamodbEndpoint, String snsEndpoint,
       String awsAccessKeyId, String awsSecretAccessKey) {
+    @Override
+    public String toString() {
+      return redacted(this);
+    }
   }
 
   /** The queue, bucket and tables an instance runs on, and whether it creates them (local mode). */
@@ -49,12 +57,18 @@ public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Ale
   /** Every setting by name, the secret ones as {@code <set>} or {@code <unset>}: safe to log. */
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder("Config[");
-    describe(this, text);
+    return redacted(this);
+  }
+
+  /** A record's settings by name, its slices' too, the secret ones as {@code <set>} or {@code <unset>}. */
+  static String redacted(Record record) {
+    StringBuilder text = new StringBuilder(record.getClass().getSimpleName()).append('[');
+    int start = text.length();
+    describe(record, text, start);
     return text.append(']').toString();
   }
 
-  private static void describe(Record record, StringBuilder text) {
+  private static void describe(Record record, StringBuilder text, int start) {
     for (RecordComponent c : record.getClass().getRecordComponents()) {
       Object value;
       try {
@@ -63,10 +77,10 @@ public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Ale
         value = "?";
       }
       if (value instanceof Record slice) {
-        describe(slice, text);
+        describe(slice, text, start);
         continue;
       }
-      if (text.length() > 7) {
+      if (text.length() > start) {
         text.append(", ");
       }
       text.append(c.getName()).append('=')

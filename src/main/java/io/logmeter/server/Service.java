@@ -70,7 +70,11 @@ public final class Service {
         registry);
     return vertx.deployVerticle(main)
         .map(id -> new Service(vertx, config, aws, readiness, main))
-        .onFailure(failure -> aws.close());
+        // Off the event loop: closing the clients waits for their connections.
+        .recover(failure -> vertx.executeBlocking(() -> {
+          aws.close();
+          return null;
+        }).transform(closed -> Future.failedFuture(failure)));
   }
 
   /**

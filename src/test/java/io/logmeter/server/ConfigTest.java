@@ -68,6 +68,8 @@ class ConfigTest {
     assertThat(config.toString()).doesNotContain(secret).doesNotContain("ab".repeat(32))
         .contains("awsSecretAccessKey=<set>", "apiKeys=<set>", "awsAccessKeyId=AKIAEXAMPLE", "httpPort=8080");
     assertThat(Config.from(Config.defaults()).toString()).contains("awsSecretAccessKey=<unset>");
+    assertThat(config.aws().toString()).doesNotContain(secret).contains("awsSecretAccessKey=<set>");
+    assertThat(config.http().toString()).doesNotContain("ab".repeat(32)).contains("apiKeys=<set>", "httpPort=8080");
   }
 
   @Test

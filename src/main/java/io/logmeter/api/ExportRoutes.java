@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.logmeter.api.RequestParams.Period;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -49,18 +50,11 @@ final class ExportRoutes {
     router.get("/v1/usage/top").handler(keys.require(ApiKeys.USAGE_READ)).handler(this::top);
   }
 
-  private record Period(LocalDate from, LocalDate to, boolean consistent) {
-  }
-
-  private static Period period(RoutingContext ctx) {
-    RequestParams.Period period = RequestParams.period(ctx);
-    return new Period(period.from(), period.to(), RequestParams.flag(ctx, "consistent"));
-  }
-
   // ---- the export
 
   private void export(RoutingContext ctx) {
-    Period period = period(ctx);
+    Period period = RequestParams.period(ctx);
+    boolean consistent = RequestParams.flag(ctx, "consistent");
     String granularity = RequestParams.text(ctx, "granularity");
     if (granularity != null && !granularity.equals("day") && !granularity.equals("month")) {
       throw new ApiError(400, "invalid_parameter", "granularity must be day or month");
@@ -69,7 +63,7 @@ final class ExportRoutes {
     HttpServerResponse response = ctx.response();
     // Nothing is sent before the first account: a walk that fails at once still gets its 503.
     String head = type.equals(CSV) ? "accountId,from,to,bytes,messages\n" : "";
-    export.walk(period.from(), period.to(), period.consistent(), account -> {
+    export.walk(period.from(), period.to(), consistent, account -> {
       StringBuilder lines = new StringBuilder(response.headWritten() ? "" : head);
       for (Line line : lines(account, period, granularity)) {
         lines.append(type.equals(CSV) ? line.csv() : line.json()).append('\n');
@@ -173,7 +167,8 @@ final class ExportRoutes {
   // ---- top accounts
 
   private void top(RoutingContext ctx) {
-    Period period = period(ctx);
+    Period period = RequestParams.period(ctx);
+    boolean consistent = RequestParams.flag(ctx, "consistent");
     int limit = RequestParams.integer(ctx, "limit", 10, 1, MAX_TOP);
     String by = RequestParams.text(ctx, "by");
     if (by != null && !by.equals("bytes") && !by.equals("messages")) {
@@ -184,7 +179,7 @@ final class ExportRoutes {
         (Map.Entry<String, Usage> e) -> byMessages ? e.getValue().messages() : e.getValue().bytes())
         .thenComparing(Map.Entry::getKey, Comparator.reverseOrder());
     PriorityQueue<Map.Entry<String, Usage>> smallestFirst = new PriorityQueue<>(order);
-    export.walk(period.from(), period.to(), period.consistent(), account -> {
+    export.walk(period.from(), period.to(), consistent, account -> {
       smallestFirst.add(Map.entry(account.accountId(), account.total()));
       if (smallestFirst.size() > limit) {
         smallestFirst.poll();

@@ -26,14 +26,9 @@ final class Publishers {
       return new SnsPublisher(aws.sns(), config.publishing().topicArn());
     }
     if (config.publishing().publishToQueue()) {
-      AtomicReference<QueuePublisher> queue = new AtomicReference<>();
-      return payloads -> {
-        if (!queueUrl.succeeded()) {
-          return CompletableFuture.failedFuture(new PublishFailedException("the ingest queue is not ready yet"));
-        }
-        return queue.updateAndGet(known -> known != null ? known
-            : new QueuePublisher(aws.sqs(), queueUrl.result(), Clock.systemUTC())).publish(payloads);
-      };
+      Future<QueuePublisher> queue = queueUrl.map(url -> new QueuePublisher(aws.sqs(), url, Clock.systemUTC()));
+      return payloads -> queue.succeeded() ? queue.result().publish(payloads)
+          : CompletableFuture.failedFuture(new PublishFailedException("the ingest queue is not ready yet"));
     }
     return payloads -> CompletableFuture.failedFuture(
         new PublishFailedException("no ingest topic configured (LOGMETER_TOPIC_ARN)"));

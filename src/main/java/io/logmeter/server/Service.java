@@ -1,5 +1,6 @@
 package io.logmeter.server;
 
+import io.logmeter.alerts.AlertPublisher;
 import io.logmeter.alerts.UsageAlerts;
 import io.logmeter.api.ApiKeys;
 import io.logmeter.api.ApiServices;
@@ -66,8 +67,8 @@ public final class Service {
     ApiServices api = new ApiServices(store, cache, new LogPages(aws.dynamo(), stack.ledgerTable(), stack.usageTable()),
         new RawRecords(aws.s3(), stack.bucket()), Publishers.logs(config, aws, queueUrl.future()), keys, readiness,
         registry);
-    MainVerticle main = new MainVerticle(config, aws, api, commitListener(config, aws, cache), readiness, queueUrl,
-        registry);
+    MainVerticle main = new MainVerticle(config, aws, api, commitListener(config, aws, store, cache), readiness,
+        queueUrl, registry);
     return vertx.deployVerticle(main)
         .map(id -> new Service(vertx, config, aws, readiness, main))
         // Off the event loop: closing the clients waits for their connections.
@@ -81,12 +82,13 @@ public final class Service {
    * What the pipeline tells of its commits, on its own context: this instance's cache adds them, and
    * the usage alerts compare the totals with their thresholds.
    */
-  private static Function<Context, CommitListener> commitListener(Config config, AwsClients aws, UsageCache cache) {
+  private static Function<Context, CommitListener> commitListener(Config config, AwsClients aws, UsageStore store,
+      UsageCache cache) {
+    Config.Alerts settings = config.alerts();
+    AlertPublisher publisher = Publishers.alerts(config, aws);
     return context -> {
-      UsageStore usage = new UsageStore(aws.dynamo(), config.stack().usageTable());
-      Config.Alerts settings = config.alerts();
-      UsageAlerts alerts = new UsageAlerts(settings.alertThresholds(), account -> usage.total(account, true),
-          aws.dynamo(), config.stack().usageTable(), Publishers.alerts(config, aws), context, Clock.systemUTC(),
+      UsageAlerts alerts = new UsageAlerts(settings.alertThresholds(), account -> store.total(account, true),
+          aws.dynamo(), config.stack().usageTable(), publisher, context, Clock.systemUTC(),
           settings.alertRefresh(), Duration.ofMinutes(1), UsageAlerts.REMEMBERED_SENT);
       return (counted, commitSentNanos) -> {
         for (CounterDelta delta : counted) {

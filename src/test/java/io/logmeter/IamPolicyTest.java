@@ -39,7 +39,7 @@ class IamPolicyTest {
       Map.entry("S3:PutObject", Set.of("s3:PutObject")),
       Map.entry("S3:GetObject", Set.of("s3:GetObject")),
       Map.entry("S3:HeadBucket", Set.of("s3:ListBucket")),
-      Map.entry("DynamoDb:BatchExecuteStatement", Set.of("dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate")),
+      Map.entry("DynamoDb:PutItem", Set.of("dynamodb:PutItem")),
       Map.entry("DynamoDb:UpdateItem", Set.of("dynamodb:UpdateItem")),
       Map.entry("DynamoDb:GetItem", Set.of("dynamodb:GetItem")),
       Map.entry("DynamoDb:Query", Set.of("dynamodb:Query")),

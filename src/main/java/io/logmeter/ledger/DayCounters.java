@@ -43,78 +43,23 @@ public final class DayCounters {
   private final DynamoDbAsyncClient dynamo;
   private final Context context;
   private final String table;
-  private final Statements statements;
   private final java.util.function.DoubleConsumer consumed;
-  /** Day items known to exist, which a batched UPDATE can write. */
-  private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> existing =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).build();
 
-  DayCounters(DynamoDbAsyncClient dynamo, Context context, String table, Statements statements,
-      java.util.function.DoubleConsumer consumed) {
+  DayCounters(DynamoDbAsyncClient dynamo, Context context, String table, java.util.function.DoubleConsumer consumed) {
     this.dynamo = dynamo;
     this.context = context;
     this.table = table;
-    this.statements = statements;
     this.consumed = consumed;
   }
 
   /**
-   * Moves each hour's entry up to {@code hours} unless it is there or further already. An item
-   * this instance has not seen yet is written with a single-item update, which creates it if need
-   * be; one it has, with a batched PartiQL UPDATE (which creates nothing). Refused, the item is
-   * read, and the hours still behind are returned, to be tried again.
+   * Moves each hour's entry up to {@code hours} unless it is there or further already: one
+   * conditional update, which creates the item if it is missing. It also sets the item's month
+   * ({@link CounterKeys#BY_MONTH_INDEX}): always the same value, so the index is written when the
+   * item is created and not again. Refused, the item is read, and the hours still behind are
+   * returned, to be tried again.
    */
   Future<Advanced> advance(String accountId, LocalDate day, List<Hour> hours) {
-    String itemKey = accountId + '#' + CounterKeys.dayKey(day);
-    Map<String, AttributeValue> key = key(accountId, day);
-    if (existing.getIfPresent(itemKey) == null) {
-      return create(accountId, day, hours).onSuccess(done -> existing.put(itemKey, Boolean.TRUE));
-    }
-    StringBuilder statement = new StringBuilder("UPDATE \"").append(table).append('"');
-    List<AttributeValue> parameters = new ArrayList<>();
-    StringBuilder conditions = new StringBuilder();
-    for (Hour h : hours) {
-      statement.append(" SET ").append(h.attribute()).append(" = ?");
-      parameters.add(entry(h));
-      conditions.append(" AND (").append(h.attribute()).append(" IS MISSING OR ").append(h.attribute())
-          .append('.').append(CounterKeys.HOUR_VERSION).append(" < ?)");
-    }
-    statement.append(" WHERE ").append(CounterKeys.PARTITION).append(" = ? AND ").append(CounterKeys.SORT)
-        .append(" = ?").append(conditions);
-    parameters.add(AttributeValue.fromS(accountId));
-    parameters.add(AttributeValue.fromS(CounterKeys.dayKey(day)));
-    hours.forEach(h -> parameters.add(n(h.version())));
-    return statements.run(itemKey, statement.toString(), parameters)
-        .map(done -> new Advanced(true, List.of()))
-        .recover(failure -> {
-          if (!(AwsErrors.unwrap(failure) instanceof ConditionalCheckFailedException)) {
-            return Future.failedFuture(failure);
-          }
-          // Refused: an hour at or past its page, or the item missing. Read rather than trust the
-          // refusal alone: a day left behind would leave acknowledged messages uncounted.
-          return Future.fromCompletionStage(dynamo.getItem(g -> g.tableName(table).key(key).consistentRead(true)),
-              context).compose(read -> {
-                if (!read.hasItem() || read.item().isEmpty()) {
-                  existing.invalidate(itemKey);
-                  return create(accountId, day, hours);
-                }
-                List<Hour> behind = new ArrayList<>();
-                for (Hour h : hours) {
-                  if (CounterKeys.hourVersion(read.item(), h.ofDay()) < h.version()) {
-                    behind.add(h);
-                  }
-                }
-                return Future.succeededFuture(new Advanced(false, behind));
-              });
-        });
-  }
-
-  /**
-   * A single-item update, which creates the item if it is missing, on the same condition. It also
-   * sets the item's month ({@link CounterKeys#BY_MONTH_INDEX}): always the same value, so the index
-   * is written when the item is created and not again.
-   */
-  private Future<Advanced> create(String accountId, LocalDate day, List<Hour> hours) {
     Map<String, AttributeValue> key = key(accountId, day);
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
@@ -142,10 +87,23 @@ public final class DayCounters {
           consumed.accept(UsageLedger.units(done.consumedCapacity()));
           return new Advanced(true, List.of());
         })
-        // Refused: the item exists (with an hour at or past its page, if DynamoDB is right). The
-        // hours are tried again, batched, and read back if refused again.
-        .recover(failure -> AwsErrors.unwrap(failure) instanceof ConditionalCheckFailedException
-            ? Future.succeededFuture(new Advanced(false, hours)) : Future.failedFuture(failure));
+        .recover(failure -> {
+          if (!(AwsErrors.unwrap(failure) instanceof ConditionalCheckFailedException)) {
+            return Future.failedFuture(failure);
+          }
+          // Refused: an hour at or past its page. Read rather than trust the refusal alone: a day
+          // left behind would leave acknowledged messages uncounted.
+          return Future.fromCompletionStage(dynamo.getItem(g -> g.tableName(table).key(key).consistentRead(true)),
+              context).map(read -> {
+                List<Hour> behind = new ArrayList<>();
+                for (Hour h : hours) {
+                  if (!read.hasItem() || CounterKeys.hourVersion(read.item(), h.ofDay()) < h.version()) {
+                    behind.add(h);
+                  }
+                }
+                return new Advanced(false, behind);
+              });
+        });
   }
 
   private static AttributeValue entry(Hour h) {

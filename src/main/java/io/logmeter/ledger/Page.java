@@ -73,27 +73,6 @@ public record Page(String partition, long version, String objectKey, String writ
     return sum;
   }
 
-  /** The attributes of a page item, in the order of {@link #insert}'s parameters. */
-  static final List<String> ATTRIBUTES = List.of(PARTITION, VERSION, OBJECT_KEY, WRITER, ENTRIES, BYTES, MESSAGES,
-      CUM_BYTES, CUM_MESSAGES, EXPIRES_AT);
-
-  /** The PartiQL INSERT of a page into {@code table}: refused (DuplicateItem) if the page exists. */
-  static String insert(String table) {
-    StringBuilder values = new StringBuilder();
-    for (String a : ATTRIBUTES) {
-      values.append(values.length() == 0 ? "" : ", ").append('\'').append(a).append("': ?");
-    }
-    return "INSERT INTO \"" + table + "\" VALUE {" + values + "}";
-  }
-
-  /** {@link #item}'s values in the order of {@link #insert}. */
-  List<AttributeValue> parameters(long expiresAt) {
-    Map<String, AttributeValue> item = item(expiresAt);
-    List<AttributeValue> values = new ArrayList<>(ATTRIBUTES.size());
-    ATTRIBUTES.forEach(a -> values.add(item.get(a)));
-    return values;
-  }
-
   public Map<String, AttributeValue> item(long expiresAt) {
     StringBuilder packed = new StringBuilder(entries.size() * 72);
     for (Entry e : entries) {

@@ -58,8 +58,6 @@ public final class UsageLedger {
   private final Context context;
   private final Retry retry;
   private final String ledgerTable;
-  private final Statements statements;
-  private final String insertPage;
   private final DayCounters days;
   private final long ttlSeconds;
   private final Clock clock;
@@ -82,9 +80,7 @@ public final class UsageLedger {
     this.context = context;
     this.retry = retry;
     this.ledgerTable = ledgerTable;
-    this.statements = new Statements(dynamo, context, observer::consumed);
-    this.insertPage = Page.insert(ledgerTable);
-    this.days = new DayCounters(dynamo, context, usageTable, statements, observer::consumed);
+    this.days = new DayCounters(dynamo, context, usageTable, observer::consumed);
     this.ttlSeconds = ttlSeconds;
     this.clock = clock;
     this.writerId = writerId;
@@ -248,10 +244,13 @@ public final class UsageLedger {
     Page page = new Page(p.key, p.version + 1, group.objectKey(), token, fresh, p.cumBytes + bytes,
         p.cumMessages + fresh.size());
     long expiresAt = clock.instant().getEpochSecond() + ttlSeconds;
-    // INSERT fails (DuplicateItem) where the page exists: the put on attribute_not_exists, batched.
-    return statements.run(p.key + '#' + page.version(), insertPage, page.parameters(expiresAt))
+    return Future.fromCompletionStage(dynamo.putItem(put -> put.tableName(ledgerTable).item(page.item(expiresAt))
+            .conditionExpression("attribute_not_exists(#pk)")
+            .expressionAttributeNames(Map.of("#pk", Page.PARTITION))
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)), context)
         .transform(done -> {
           if (done.succeeded()) {
+            observer.consumed(units(done.result().consumedCapacity()));
             p.apply(page);
             observer.pageWritten();
             fresh.forEach(e -> ours.add(e.messageId()));

@@ -1,13 +1,9 @@
 package io.logmeter.local;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -17,11 +13,10 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /**
- * ElasticMQ (SQS), S3Proxy (S3) and DynamoDB Local, in this process, on loopback. Each can be
- * stopped and started again to simulate an outage: S3 keeps its objects (the blob store outlives
- * the server), DynamoDB keeps its tables when given a directory, SQS starts empty.
- *
- * <p>DynamoDB Local offers no bind address: it listens on all interfaces of its port.
+ * ElasticMQ (SQS) and S3Proxy (S3) in this process, and dynalite (DynamoDB) as its child, all on
+ * loopback. Each can be stopped and started again to simulate an outage: S3 keeps its objects (the
+ * blob store outlives the server), DynamoDB keeps its tables when given a directory, SQS starts
+ * empty.
  */
 public final class EmbeddedAws implements AutoCloseable {
 
@@ -41,20 +36,20 @@ public final class EmbeddedAws implements AutoCloseable {
   private final BlobStore blobs = new TransientNio2BlobStore();
   private SQSRestServer sqs;
   private S3Proxy s3;
-  private DynamoDBProxyServer dynamodb;
+  private Dynalite dynamodb;
 
   private EmbeddedAws(Ports ports, Path dynamoDbDirectory) {
     this.ports = ports;
     this.dynamoDbDirectory = dynamoDbDirectory;
   }
 
-  /** @param dynamoDbDirectory where DynamoDB Local keeps its database, or null to keep it in memory */
+  /** @param dynamoDbDirectory where DynamoDB keeps its tables, or null to keep them in memory */
   public static EmbeddedAws start(Ports ports, Path dynamoDbDirectory) throws Exception {
     EmbeddedAws aws = new EmbeddedAws(ports, dynamoDbDirectory);
     try {
+      aws.startDynamoDb();
       aws.startSqs();
       aws.startS3();
-      aws.startDynamoDb();
     } catch (Exception e) {
       aws.close();
       throw e;
@@ -109,20 +104,12 @@ public final class EmbeddedAws implements AutoCloseable {
   }
 
   public synchronized void startDynamoDb() throws Exception {
-    List<String> args = new ArrayList<>(List.of("-port", Integer.toString(ports.dynamodb()), "-sharedDb",
-        "-disableTelemetry"));
-    if (dynamoDbDirectory == null) {
-      args.add("-inMemory");
-    } else {
-      args.addAll(List.of("-dbPath", dynamoDbDirectory.toString()));
-    }
-    dynamodb = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
-    dynamodb.start();
+    dynamodb = Dynalite.start(HOST, ports.dynamodb(), dynamoDbDirectory);
   }
 
-  public synchronized void stopDynamoDb() throws Exception {
+  public synchronized void stopDynamoDb() {
     if (dynamodb != null) {
-      dynamodb.stop();
+      dynamodb.close();
       dynamodb = null;
     }
   }

@@ -29,26 +29,19 @@ public final class EmulatorsCommand implements Runnable {
       Map<String, String> env = System.getenv();
       String dir = env.get("LOGMETER_EMULATOR_DYNAMODB_DIR");
       EmbeddedAws aws = EmbeddedAws.start(ports(env), dir == null ? null : Path.of(dir));
-      if (dir != null) {
-        // A database on disk is closed cleanly; in memory, everything simply ends with the process.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopDynamoDb(aws), "emulators-shutdown"));
-      }
+      // dynalite, a child process, is stopped with this one (it would also end once its input closes).
+      Runtime.getRuntime().addShutdownHook(new Thread(aws::stopDynamoDb, "emulators-shutdown"));
       if (!Boolean.parseBoolean(env.get("LOGMETER_EMULATOR_EMPTY"))) {
         createResources(aws, env);
       }
       System.out.printf("emulators ready: SQS %s  S3 %s  DynamoDB %s%n", aws.sqsEndpoint(), aws.s3Endpoint(),
           aws.dynamodbEndpoint());
+    } catch (Dynalite.MissingServerException e) {
+      System.err.println("logmeter: " + e.getMessage());
+      System.exit(1);
     } catch (Exception e) {
       log.error("emulators failed to start", e);
       System.exit(1);
-    }
-  }
-
-  private static void stopDynamoDb(EmbeddedAws aws) {
-    try {
-      aws.stopDynamoDb();
-    } catch (Exception e) {
-      log.warn("DynamoDB Local did not stop cleanly: {}", e.toString());
     }
   }
 

@@ -18,13 +18,16 @@ public final class LocalCommand implements Runnable {
       Map<String, String> env = System.getenv();
       EmbeddedAws aws = EmbeddedAws.start(EmulatorsCommand.ports(env), null);
       Service service = Launcher.launch(overrides(aws), env);
-      // The embedded servers keep everything in memory and die with the process: nothing to stop.
+      // The embedded servers keep everything in memory and end with the process: nothing to stop.
       Launcher.stopOnShutdown(service, () -> { });
       service.ready().toCompletionStage().toCompletableFuture().join();
       System.out.println(banner(service, aws));
+    } catch (Dynalite.MissingServerException e) {
+      System.err.println("logmeter: " + e.getMessage());
+      System.exit(1);
     } catch (Exception e) {
       log.error("local stack failed to start", e);
-      // DynamoDB Local leaves non-daemon threads behind: exit explicitly.
+      // The embedded servers leave non-daemon threads behind: exit explicitly.
       System.exit(1);
     }
   }

@@ -2,9 +2,6 @@ package io.logmeter.bench;
 
 import io.logmeter.archive.ArchivedRecord;
 import io.logmeter.archive.RecordLocation;
-import io.logmeter.bench.baseline.LogIndex;
-import io.logmeter.bench.baseline.TransactionalLedger;
-import io.logmeter.ledger.CommitOutcome;
 import io.logmeter.ledger.CounterKeys;
 import io.logmeter.ledger.UsageLedger;
 import io.logmeter.message.LogRecord;
@@ -12,7 +9,6 @@ import io.logmeter.retry.Backoff;
 import io.logmeter.retry.Retry;
 import io.logmeter.usage.Usage;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Clock;
@@ -36,12 +32,10 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * What the ledger costs in DynamoDB, billed by AWS's rules ({@link WriteMeter}) from the requests
- * themselves, for today's design (pages, {@link UsageLedger}) and the one before it (a
- * transactional ledger item per message plus a log index item, {@link TransactionalLedger}), on the
- * same traffic in the same run: the same flushes, 3 writers committing side by side (as 3
- * instances would), 1 % of the messages delivered again in a later flush. After each run the
- * usage tables are summed and must hold exactly the distinct messages sent.
+ * What the ledger ({@link UsageLedger}, pages) costs in DynamoDB, billed by AWS's rules
+ * ({@link WriteMeter}) from the requests themselves, per traffic mix: the same flushes, 3 writers
+ * committing side by side (as 3 instances would), 1 % of the messages delivered again in a later
+ * flush. After each run the usage table is summed and must hold exactly the distinct messages sent.
  *
  * <p>These counts do not depend on the machine: write units, requests and read units per message.
  */
@@ -77,11 +71,7 @@ final class CostRun {
             .build()) {
       for (Mix mix : MIXES) {
         List<List<ArchivedRecord>> flushes = traffic(mix);
-        Map<String, Object> designs = new LinkedHashMap<>();
-        for (String design : List.of("pages", "transactional")) {
-          designs.put(design, measure(vertx, dynamo, meter, design, flushes));
-        }
-        section.put(mix.name() + ": " + mix.label(), designs);
+        section.put(mix.name() + ": " + mix.label(), Map.of("pages", measure(vertx, dynamo, meter, flushes)));
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -90,26 +80,18 @@ final class CostRun {
   }
 
   private static Map<String, Object> measure(Vertx vertx, DynamoDbAsyncClient dynamo, WriteMeter meter,
-      String design, List<List<ArchivedRecord>> flushes) throws Exception {
+      List<List<ArchivedRecord>> flushes) throws Exception {
     String id = UUID.randomUUID().toString().substring(0, 8);
     String ledgerTable = "cost-ledger-" + id;
     String usageTable = "cost-usage-" + id;
-    String logsTable = "cost-logs-" + id;
-    boolean pages = design.equals("pages");
-    table(dynamo, ledgerTable, pages ? "pk" : "id", pages ? ScalarAttributeType.N : null);
-    table(dynamo, usageTable, "pk", ScalarAttributeType.S);
-    if (!pages) {
-      table(dynamo, logsTable, "pk", ScalarAttributeType.S);
-    }
+    table(dynamo, ledgerTable, ScalarAttributeType.N);
+    table(dynamo, usageTable, ScalarAttributeType.S);
     List<Writer> writers = new ArrayList<>();
     for (int w = 0; w < WRITERS; w++) {
       Context context = vertx.getOrCreateContext();
       Retry retry = new Retry(vertx, new Backoff(10, 200), () -> true);
-      writers.add(pages
-          ? new Writer(context, new UsageLedger(dynamo, context, retry, ledgerTable, usageTable, 3600, 32, 256L << 20,
-              Clock.systemUTC(), "bench-" + w, UsageLedger.Observer.NONE), null, null)
-          : new Writer(context, null, new TransactionalLedger(dynamo, context, retry, ledgerTable, usageTable, 8,
-              3600, 8, Clock.systemUTC(), reason -> { }), new LogIndex(dynamo, logsTable, 8, 3600)));
+      writers.add(new Writer(context, new UsageLedger(dynamo, context, retry, ledgerTable, usageTable, 3600, 32,
+          256L << 20, Clock.systemUTC(), "bench-" + w, UsageLedger.Observer.NONE)));
     }
     meter.reset();
     long started = System.nanoTime();
@@ -127,12 +109,12 @@ final class CostRun {
     double seconds = (System.nanoTime() - started) / 1e9;
     WriteMeter.Bill bill = meter.bill();
     long distinct = flushes.stream().flatMap(List::stream).map(r -> r.record().messageId()).distinct().count();
-    Usage counted = counted(dynamo, usageTable, pages);
+    Usage counted = counted(dynamo, usageTable);
     long expectedBytes = flushes.stream().flatMap(List::stream)
         .collect(java.util.stream.Collectors.toMap(r -> r.record().messageId(), r -> r.record().bytes(), (a, b) -> a))
         .values().stream().mapToLong(Long::longValue).sum();
     if (counted.messages() != distinct || counted.bytes() != expectedBytes) {
-      throw new IllegalStateException(design + " counted " + counted + ", expected " + distinct + " messages, "
+      throw new IllegalStateException("counted " + counted + ", expected " + distinct + " messages, "
           + expectedBytes + " bytes");
     }
     Map<String, Object> figures = new LinkedHashMap<>();
@@ -150,12 +132,12 @@ final class CostRun {
         + round(bill.writeUnits().getOrDefault(op, 0.0)) + " write units, "
         + round(bill.readUnits().getOrDefault(op, 0.0)) + " read units"));
     figures.put("byOperation", byOperation);
-    figures.put("secondsOnDynamoDbLocal", round(seconds));
+    figures.put("secondsOnTheLocalServer", round(seconds));
     return figures;
   }
 
-  /** One of the writers: a ledger (either design) on its own context. */
-  private record Writer(Context context, UsageLedger pages, TransactionalLedger transactional, LogIndex index) {
+  /** One of the writers: a ledger on its own context. */
+  private record Writer(Context context, UsageLedger ledger) {
 
     void drain(List<List<ArchivedRecord>> flushes, java.util.concurrent.atomic.AtomicInteger next,
         java.util.concurrent.CompletableFuture<Void> done) {
@@ -164,23 +146,12 @@ final class CostRun {
         done.complete(null);
         return;
       }
-      commit(flushes.get(i)).onComplete(result -> {
+      ledger.commit(flushes.get(i), counted -> { }).onComplete(result -> {
         if (result.failed()) {
           done.completeExceptionally(result.cause());
         } else {
           drain(flushes, next, done);
         }
-      });
-    }
-
-    private Future<?> commit(List<ArchivedRecord> flush) {
-      if (pages != null) {
-        return pages.commit(flush, counted -> { });
-      }
-      return transactional.commit(flush, counted -> { }).compose((CommitOutcome outcome) -> {
-        List<ArchivedRecord> all = new ArrayList<>(outcome.committed());
-        all.addAll(outcome.duplicates());
-        return Future.fromCompletionStage(index.put(all, Instant.now()), context);
       });
     }
   }
@@ -238,8 +209,8 @@ final class CostRun {
     return i >= 0 ? i : -i - 1;
   }
 
-  /** Everything the usage table counts, summed: days for pages, totals for the transactional design. */
-  private static Usage counted(DynamoDbAsyncClient dynamo, String table, boolean pages) throws Exception {
+  /** Everything the usage table's day items count, summed. */
+  private static Usage counted(DynamoDbAsyncClient dynamo, String table) throws Exception {
     long bytes = 0;
     long messages = 0;
     Map<String, AttributeValue> start = null;
@@ -252,7 +223,7 @@ final class CostRun {
       var response = dynamo.scan(request.build()).get(1, TimeUnit.MINUTES);
       for (Map<String, AttributeValue> item : response.items()) {
         String sk = item.get("sk").s();
-        if (pages ? sk.startsWith(CounterKeys.DAY_PREFIX) : sk.startsWith("T#")) {
+        if (sk.startsWith(CounterKeys.DAY_PREFIX)) {
           bytes += CounterKeys.bytesOf(item);
           messages += CounterKeys.messagesOf(item);
         }
@@ -263,21 +234,15 @@ final class CostRun {
     return new Usage(bytes, messages);
   }
 
-  private static void table(DynamoDbAsyncClient dynamo, String name, String hash, ScalarAttributeType sortType)
-      throws Exception {
+  /** A table keyed by pk (a string) and sk of {@code sortType}. */
+  private static void table(DynamoDbAsyncClient dynamo, String name, ScalarAttributeType sortType) throws Exception {
     var request = software.amazon.awssdk.services.dynamodb.model.CreateTableRequest.builder().tableName(name)
-        .billingMode(BillingMode.PAY_PER_REQUEST);
-    if (sortType == null) {
-      request.keySchema(KeySchemaElement.builder().attributeName(hash).keyType(KeyType.HASH).build())
-          .attributeDefinitions(AttributeDefinition.builder().attributeName(hash)
-              .attributeType(ScalarAttributeType.S).build());
-    } else {
-      request.keySchema(KeySchemaElement.builder().attributeName(hash).keyType(KeyType.HASH).build(),
-              KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
-          .attributeDefinitions(AttributeDefinition.builder().attributeName(hash)
-              .attributeType(ScalarAttributeType.S).build(),
-              AttributeDefinition.builder().attributeName("sk").attributeType(sortType).build());
-    }
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+            KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
+        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
+            .attributeType(ScalarAttributeType.S).build(),
+            AttributeDefinition.builder().attributeName("sk").attributeType(sortType).build());
     dynamo.createTable(request.build()).get(1, TimeUnit.MINUTES);
     dynamo.waiter().waitUntilTableExists(t -> t.tableName(name)).get(1, TimeUnit.MINUTES);
   }

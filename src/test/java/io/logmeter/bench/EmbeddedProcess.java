@@ -118,9 +118,24 @@ final class EmbeddedProcess implements AutoCloseable {
     }
   }
 
-  /** User plus system CPU time of the process, from /proc/<pid>/stat (clock ticks of 10 ms). */
+  /**
+   * User plus system CPU time of the process and its live child processes (the emulators' dynalite),
+   * from /proc/<pid>/stat (clock ticks of 10 ms).
+   */
   long cpuMillis() throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    long millis = cpuMillis(process.pid());
+    for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
+      try {
+        millis += cpuMillis(child.pid());
+      } catch (IOException exited) {
+        // gone since it was listed
+      }
+    }
+    return millis;
+  }
+
+  private static long cpuMillis(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
   }

@@ -189,8 +189,7 @@ final class IngestRun {
       threadsTo.forEach((kind, millis) -> byKind.put(kind,
           Math.round((millis - threadsFrom.getOrDefault(kind, 0L)) * 1000.0 / messages)));
       section.put("serviceCpuMicrosPerMessageByThreads", byKind);
-      // Where the two cores went during the window, and how busy the emulators' busiest thread was
-      // (DynamoDB Local runs its SQLite work on one).
+      // Where the two cores went during the window, and how busy the emulators' busiest thread was.
       double windowMillis = (to.nanos() - from.nanos()) / 1e6;
       section.put("serviceCoresUsed", round((to.cpuMillis() - from.cpuMillis()) / windowMillis));
       section.put("emulatorsCoresUsed", round((emulatorsTo - emulatorsFrom) / windowMillis));
@@ -243,8 +242,8 @@ final class IngestRun {
       section.put("pagePutsPerMessage", round(pages / messages));
       section.put("dayUpdatesPerMessage", round(days / messages));
       // Write units by AWS's rules come from the cost part, which bills every request it sees; here
-      // only what DynamoDB Local reports (1 per request, whatever the size).
-      section.put("writeUnitsPerMessageAsDynamoDbLocalReports",
+      // only what the local DynamoDB server reports.
+      section.put("writeUnitsPerMessageAsTheServerReports",
           round(to.delta(from, "logmeter_dynamodb_write_units_total") / messages));
     }
     return section;

@@ -25,8 +25,6 @@ import java.util.concurrent.atomic.LongAdder;
  *       before and after (both read by the meter, strongly consistent, around the request);</li>
  *   <li>a write that fails its condition: billed all the same (the larger of the item sent and
  *       the item found for a put, the item found for an update, at least 1);</li>
- *   <li>a transaction: 2 write units per KB of each item it writes or checks, also when it is
- *       cancelled;</li>
  *   <li>a batch write: each item written, those left unprocessed not;</li>
  *   <li>a read: 1 read unit per 4 KB of the items returned in one request, rounded up, half that
  *       when eventually consistent.</li>
@@ -148,8 +146,6 @@ public final class WriteMeter implements AutoCloseable {
               return null;
             });
           }));
-      case "TransactWriteItems" -> transaction(request, body, json);
-      case "BatchExecuteStatement" -> statements(request, body, json);
       case "BatchWriteItem" -> relay.forward(request, body, false, (status, reply) -> {
         if (status != 200) {
           return Future.succeededFuture();
@@ -189,131 +185,6 @@ public final class WriteMeter implements AutoCloseable {
       });
       default -> relay.forward(request, body, false);
     }
-  }
-
-  private static final java.util.regex.Pattern INSERT = java.util.regex.Pattern.compile(
-      "INSERT INTO \"([^\"]+)\" VALUE \\{(.*)}");
-  private static final java.util.regex.Pattern UPDATE = java.util.regex.Pattern.compile("UPDATE \"([^\"]+)\"(.*)");
-  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("'([^']+)': \\?");
-
-  /**
-   * Each statement of a PartiQL batch billed as the single-item write it stands for: an INSERT as
-   * a put (refused as a duplicate: the larger of the item sent and the item found), an UPDATE as an
-   * update (the larger of before and after; refused: the item found, at least 1). Only the
-   * statements logmeter writes are understood: INSERT … VALUE {'a': ?, …} and UPDATE … SET … WHERE
-   * pk = ? AND sk = ? ….
-   */
-  private void statements(HttpServerRequest request, Buffer body, JsonObject json) {
-    JsonArray statements = json.getJsonArray("Statements");
-    List<String> tables = new ArrayList<>();
-    List<JsonObject> keys = new ArrayList<>();
-    List<Integer> sent = new ArrayList<>();
-    List<Future<Integer>> before = new ArrayList<>();
-    for (Object s : statements) {
-      JsonObject statement = (JsonObject) s;
-      String text = statement.getString("Statement");
-      JsonArray parameters = statement.getJsonArray("Parameters", new JsonArray());
-      java.util.regex.Matcher insert = INSERT.matcher(text);
-      java.util.regex.Matcher update = UPDATE.matcher(text);
-      if (insert.matches()) {
-        JsonObject item = new JsonObject();
-        java.util.regex.Matcher names = NAME.matcher(insert.group(2));
-        for (int i = 0; names.find(); i++) {
-          item.put(names.group(1), parameters.getJsonObject(i));
-        }
-        tables.add(insert.group(1));
-        keys.add(key(item));
-        sent.add(size(item));
-        before.add(Future.succeededFuture(0));
-      } else if (update.matches()) {
-        int sets = text.split(" SET ", -1).length - 1;
-        JsonObject key = new JsonObject().put("pk", parameters.getJsonObject(sets)).put("sk",
-            parameters.getJsonObject(sets + 1));
-        tables.add(update.group(1));
-        keys.add(key);
-        sent.add(-1);
-        before.add(sizeOf(request, update.group(1), key));
-      } else {
-        throw new IllegalStateException("a statement the meter does not know: " + text);
-      }
-    }
-    Future.join(before).onComplete(read -> relay.forward(request, body, false, (status, reply) -> {
-      if (status != 200) {
-        return Future.succeededFuture(); // refused whole: nothing applied, nothing billed
-      }
-      JsonArray responses = new JsonObject(reply).getJsonArray("Responses");
-      List<Future<Double>> units = new ArrayList<>();
-      for (int i = 0; i < statements.size(); i++) {
-        JsonObject error = responses.getJsonObject(i).getJsonObject("Error");
-        String code = error == null ? null : error.getString("Code");
-        boolean refused = "ConditionalCheckFailed".equals(code) || "DuplicateItem".equals(code);
-        if (code != null && !refused) {
-          units.add(Future.succeededFuture(0.0)); // throttled, invalid…: not applied, not billed
-          continue;
-        }
-        if (refused) {
-          failedConditions.increment();
-        }
-        int was = before.get(i).succeeded() ? before.get(i).result() : 0;
-        int put = sent.get(i);
-        if (put >= 0 && !refused) {
-          units.add(Future.succeededFuture(units(put, 1024)));
-        } else if (put >= 0) {
-          units.add(sizeOf(request, tables.get(i), keys.get(i)).map(found -> units(Math.max(put, found), 1024)));
-        } else if (refused) {
-          units.add(Future.succeededFuture(units(was, 1024)));
-        } else {
-          units.add(sizeOf(request, tables.get(i), keys.get(i)).map(after -> units(Math.max(was, after), 1024)));
-        }
-      }
-      return Future.join(units).map(done -> {
-        double sum = 0;
-        for (Future<Double> u : units) {
-          sum += u.succeeded() ? u.result() : 0;
-        }
-        write("BatchExecuteStatement", sum);
-        return null;
-      });
-    }));
-  }
-
-  /** 2 units per KB of each item a transaction touches, applied or cancelled. */
-  private void transaction(HttpServerRequest request, Buffer body, JsonObject json) {
-    JsonArray actions = json.getJsonArray("TransactItems");
-    List<Future<Integer>> before = new ArrayList<>();
-    for (Object a : actions) {
-      JsonObject action = (JsonObject) a;
-      JsonObject put = action.getJsonObject("Put");
-      if (put != null) {
-        before.add(Future.succeededFuture(size(put.getJsonObject("Item"))));
-      } else {
-        JsonObject other = action.getJsonObject("Update", action.getJsonObject("Delete",
-            action.getJsonObject("ConditionCheck")));
-        before.add(sizeOf(request, other.getString("TableName"), other.getJsonObject("Key")));
-      }
-    }
-    Future.join(before).onComplete(read -> relay.forward(request, body, false, (status, reply) -> {
-      List<Future<Integer>> after = new ArrayList<>();
-      for (int i = 0; i < actions.size(); i++) {
-        JsonObject update = actions.getJsonObject(i).getJsonObject("Update");
-        after.add(update != null && status == 200
-            ? sizeOf(request, update.getString("TableName"), update.getJsonObject("Key"))
-            : Future.succeededFuture(0));
-      }
-      if (status != 200 && reply.toString().contains("ConditionalCheckFailed")) {
-        failedConditions.increment();
-      }
-      return Future.join(after).map(done -> {
-        double units = 0;
-        for (int i = 0; i < actions.size(); i++) {
-          int was = before.get(i).succeeded() ? before.get(i).result() : 0;
-          int is = after.get(i).succeeded() ? after.get(i).result() : 0;
-          units += 2 * units(Math.max(was, is), 1024);
-        }
-        write("TransactWriteItems", units);
-        return null;
-      });
-    }));
   }
 
   /** The size of the item under {@code key} now, 0 if there is none; read strongly consistent. */

@@ -9,7 +9,7 @@ public final class DynamoDbFaultsAccess implements AutoCloseable {
     this.faults = faults;
   }
 
-  /** Throttles {@code share} of the transactions and refuses as invalid those holding {@code refused}. */
+  /** Throttles {@code share} of the writes and refuses as invalid those holding {@code refused}. */
   public static DynamoDbFaultsAccess throttling(String target, double share, String refused) throws Exception {
     DynamoDbFaults faults = new DynamoDbFaults(target, new DynamoDbFaults.Rates(0, 0, share, 0));
     faults.refuseItemsContaining(refused);
@@ -18,11 +18,6 @@ public final class DynamoDbFaultsAccess implements AutoCloseable {
 
   public String endpoint() {
     return faults.endpoint();
-  }
-
-  /** Transactions received, refused ones included. */
-  public long transactions() {
-    return faults.transactions.get() + faults.refusals.get();
   }
 
   public long throttled() {

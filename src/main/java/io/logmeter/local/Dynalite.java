@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * JVM on loopback. It runs on Node.js, from the project's own install (the build puts it in
  * target/dynalite) or a {@code dynalite} on the PATH. The child reads its standard input and exits
  * when it closes, so it ends with this JVM however the JVM ends, kill -9 included; it ignores the
- * Ctrl-C that reaches the whole terminal, so that local mode drains with its DynamoDB still up.
+ * Ctrl-C that reaches the whole terminal, so that local mode drains with its DynamoDB still up;
+ * and it outlives a client that disconnects in the middle of a request, which dynalite's own
+ * server does not (it rethrows the request's error).
  *
  * <p>docs/design.md ("The local DynamoDB server") says why dynalite and what it does not do.
  */
@@ -46,6 +48,8 @@ final class Dynalite implements AutoCloseable {
       "server.on('error', e => { console.error(e.message); process.exit(1); });",
       "server.listen(Number(port), host, () => console.log('ready'));",
       "process.on('SIGINT', () => { });",
+      // dynalite rethrows a request's error: a client gone mid-request (kill -9) would end the server.
+      "process.on('uncaughtException', e => console.error('request failed: ' + (e && e.message)));",
       "process.stdin.on('end', () => process.exit(0));",
       "process.stdin.on('error', () => process.exit(0));",
       "process.stdin.resume();");

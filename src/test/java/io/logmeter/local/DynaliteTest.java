@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.logmeter.TestStack;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +36,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 /**
  * dynalite, the local DynamoDB server, answers the calls logmeter makes as DynamoDB does, refuses
  * the operations docs/design.md says it lacks and an index added to an on-demand table (if that
- * changes, this fails and the doc is due an update), keeps its tables on disk across a restart, and ends with the JVM that started it, also
- * when that JVM is killed.
+ * changes, this fails and the doc is due an update), keeps its tables on disk across a restart,
+ * outlives a client killed mid-request, and ends with the JVM that started it, also when that JVM
+ * is killed.
  */
 class DynaliteTest {
 
@@ -119,6 +121,23 @@ class DynaliteTest {
     }
     try (Dynalite server = Dynalite.start("127.0.0.1", port, dir); DynamoDbClient dynamo = client(port)) {
       assertThat(dynamo.scan(s -> s.tableName(table)).items()).hasSize(1);
+    }
+  }
+
+  @Test
+  void outlivesAClientGoneInTheMiddleOfARequest() throws Exception {
+    int port = TestStack.freePort();
+    try (Dynalite server = Dynalite.start("127.0.0.1", port, null); DynamoDbClient dynamo = client(port)) {
+      for (int i = 0; i < 3; i++) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+          socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n"
+              + "X-Amz-Target: DynamoDB_20120810.ListTables\r\n\r\n{\"Lim").getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          socket.setSoLinger(true, 0); // closed with a reset, as when the client's process is killed
+        }
+      }
+      Thread.sleep(200);
+      assertThat(dynamo.listTables().tableNames()).as("the server still answers").isNotNull();
     }
   }
 

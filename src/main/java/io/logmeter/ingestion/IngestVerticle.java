@@ -115,7 +115,10 @@ public final class IngestVerticle extends VerticleBase {
         return Future.succeededFuture();
       }
       log.warn("grace period over: releasing {} unfinished deliveries", unfinished.size());
-      return flusher.release(unfinished, false).onComplete(done -> inFlight.release(unfinished));
+      return flusher.release(unfinished, false).onComplete(done -> {
+        inFlight.release(unfinished);
+        log.info("released {} unfinished deliveries", unfinished.size());
+      });
     });
   }
 }

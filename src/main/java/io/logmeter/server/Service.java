@@ -130,6 +130,7 @@ public final class Service {
     return drained.toCompletionStage().toCompletableFuture()
         // Off the event loops: closing the clients waits for their connections.
         .handleAsync((ok, failure) -> {
+          log.info("pipeline stopped; closing the AWS clients");
           aws.close();
           return null;
         })

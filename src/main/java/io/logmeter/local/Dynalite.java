@@ -39,8 +39,8 @@ final class Dynalite implements AutoCloseable {
 
   /**
    * Starts the server from the package directory given, answers "ready" once it listens, and exits
-   * when its standard input closes. Tables appear ACTIVE at once (dynalite's default is 500 ms in
-   * CREATING, which the SDK's waiter would poll for 20 s).
+   * when its standard input closes. Tables turn ACTIVE within milliseconds (dynalite's default is
+   * 500 ms in CREATING).
    */
   private static final String LAUNCHER = String.join("\n",
       "const [dir, host, port, path] = process.argv.slice(1);",

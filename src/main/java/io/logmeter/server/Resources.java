@@ -127,7 +127,10 @@ public final class Resources {
           }
           return null;
         })
-        .thenCompose(v -> aws.dynamo().waiter().waitUntilTableExists(t -> t.tableName(request.tableName())))
+        .thenCompose(v -> aws.dynamo().waiter().waitUntilTableExists(t -> t.tableName(request.tableName()),
+            // The SDK's default polls every 20 s; a local server's table is active within milliseconds.
+            w -> w.backoffStrategyV2(software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(
+                java.time.Duration.ofMillis(250))).maxAttempts(240)))
         .thenApply(v -> null);
   }
 

@@ -190,8 +190,12 @@ class DynaliteTest {
         .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName("by-month")
             .keySchema(key("month", KeyType.HASH), key("pk", KeyType.RANGE))
             .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)).build()));
-    assertThat(dynamo.describeTable(d -> d.tableName(table)).table().tableStatus()).as("active at once")
-        .isEqualTo(TableStatus.ACTIVE);
+    try {
+      TestStack.await(Duration.ofSeconds(2), "the table active within milliseconds",
+          () -> dynamo.describeTable(d -> d.tableName(table)).table().tableStatus() == TableStatus.ACTIVE);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
     return table;
   }
 

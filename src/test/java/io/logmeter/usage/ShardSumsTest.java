@@ -47,7 +47,14 @@ class ShardSumsTest {
     for (int shard : new int[] {0, 7, 99}) {
       assertThat(CounterKeys.shardKey(NOV_20, shard)).isGreaterThan(first).isLessThan(last);
       assertThat(CounterKeys.shardKey(NOV_21, shard)).isGreaterThan(first).isLessThan(last);
-      assertThat("T#" + shard).as("a total as written before pages").doesNotStartWith(CounterKeys.DAY_PREFIX);
+    }
+    // The account's items that are not days, the alert claims and the totals written before pages,
+    // lie outside every range of days, the widest included.
+    String firstDay = CounterKeys.firstOfDay(LocalDate.of(1970, 1, 1));
+    String lastDay = CounterKeys.lastOfDay(LocalDate.of(9999, 12, 31));
+    for (String other : List.of(CounterKeys.alertKey(1_000_000_000L), "T#0", "T#99")) {
+      assertThat(other).as("%s outside the days", other).satisfiesAnyOf(
+          key -> assertThat(key).isLessThan(firstDay), key -> assertThat(key).isGreaterThan(lastDay));
     }
     assertThat(CounterKeys.shardKey(LocalDate.of(2026, 11, 22), 0)).isGreaterThan(last);
     assertThat(CounterKeys.shardKey(LocalDate.of(2026, 11, 19), 99)).isLessThan(first);

@@ -27,9 +27,9 @@ import io.logmeter.message.SnsEnvelope;
  * and the emulators command; production provisions them with Ansible); {@link #verify} checks they
  * answer and resolves the queue URL, before the service calls itself ready.
  *
- * <p>The ledger table is created here without TTL: DynamoDB Local sweeps TTL tables continuously
- * and every write slowed down markedly with it on, while ledger pages expire only after 400 days
- * anyway. Provisioning enables TTL on {@value #TTL_ATTRIBUTE} for the real table.
+ * <p>The ledger table is created here without TTL: the local DynamoDB server (dynalite) has no TTL
+ * API, and ledger pages expire only after 400 days anyway. Provisioning enables TTL on
+ * {@value #TTL_ATTRIBUTE} for the real table.
  */
 public final class Resources {
 

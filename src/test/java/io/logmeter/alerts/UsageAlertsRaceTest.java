@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The alert claim against DynamoDB Local, many instances at the same moment: each instance is a
+ * The alert claim against the local DynamoDB server, many instances at the same moment: each instance is a
  * {@link UsageAlerts} on a context of its own, all told of a crossing at once.
  */
 class UsageAlertsRaceTest {

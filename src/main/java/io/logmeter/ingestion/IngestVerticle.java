@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * of its state lives on this verticle's context; AWS results are brought back onto it.
  *
  * <p>Stopping drains: no new receives, the long polls under way end (what they bring is given
- * back at once), what is gathered is flushed, running flushes finish. What is still unfinished
- * when the grace period ends is made visible again at once.
+ * back at once), what is gathered is flushed, running flushes finish. A failure while stopping is
+ * not retried: the flush gives its deliveries back at once, for an instance that is not stopping.
+ * What is still unfinished when the grace period ends is made visible again at once.
  */
 public final class IngestVerticle extends VerticleBase {
 
@@ -44,7 +45,8 @@ public final class IngestVerticle extends VerticleBase {
   private Batcher batcher;
   private Flusher flusher;
   private long visibilityTimer;
-  private volatile boolean givenUp;
+  /** Set when stopping begins: from then on a failed AWS call is not retried. */
+  private volatile boolean stopping;
 
   public IngestVerticle(IngestSettings settings, SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClient dynamo,
       String queueUrl, Function<Context, CommitListener> listener, MeterRegistry registry, Clock clock) {
@@ -71,7 +73,7 @@ public final class IngestVerticle extends VerticleBase {
     }
     inFlight = new InFlight(bound, receiving.maxInFlightBytes());
     IngestMetrics metrics = new IngestMetrics(registry, inFlight);
-    Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !givenUp);
+    Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !stopping);
     QueueClient queue = new QueueClient(sqs, context, queueUrl);
     UsageLedger ledger = new UsageLedger(dynamo, context, retry, tables.ledgerTable(), tables.usageTable(),
         tables.ledgerTtl().toSeconds(), tables.maxConcurrentWrites(), tables.ledgerMemoryMiB() << 20, clock,
@@ -96,6 +98,10 @@ public final class IngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // An outage met while stopping would outlast the grace period more often than not, and every
+    // delivery held to its end must then be released at once, thousands in one burst. Given back as
+    // each flush fails instead, they spread over the grace period and reach a healthy instance sooner.
+    stopping = true;
     // Long polls under way are waited for, not cancelled: SQS may have handed them messages already.
     List<Future<Void>> receives = new ArrayList<>();
     pollers.forEach(poller -> receives.add(poller.stop()));
@@ -105,13 +111,12 @@ public final class IngestVerticle extends VerticleBase {
     return Future.any(drained, graceOver.future()).compose(first -> {
       vertx.cancelTimer(graceTimer);
       vertx.cancelTimer(visibilityTimer);
-      givenUp = true;
       // Batches still waiting for a flush slot would only be archived to fail: they are released
       // with the rest.
       batcher.close();
       List<Delivery> unfinished = new ArrayList<>(inFlight.held());
       if (unfinished.isEmpty()) {
-        log.info("drained: every delivery acknowledged");
+        log.info("drained: every delivery acknowledged or given back");
         return Future.succeededFuture();
       }
       log.warn("grace period over: releasing {} unfinished deliveries", unfinished.size());

@@ -47,6 +47,9 @@ public final class Main {
     // Behind a load balancer: listen on every interface unless told otherwise.
     Service service = Launcher.launch(new JsonObject().put("httpHost", "0.0.0.0"), System.getenv());
     Launcher.stopOnShutdown(service, () -> { });
+    // Resources that contradict the configuration: retrying would meet them again, so stop, as for
+    // any invalid configuration. The exit runs the shutdown hook, which needs the event loops.
+    service.ready().onFailure(failure -> new Thread(() -> System.exit(2), "logmeter-exit").start());
   }
 
   private static void run(String commandClass) throws Exception {

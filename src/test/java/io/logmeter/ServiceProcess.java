@@ -73,6 +73,11 @@ public final class ServiceProcess implements AutoCloseable {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The exit code of a process that has exited. */
+  public int exitCode() {
+    return process.exitValue();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

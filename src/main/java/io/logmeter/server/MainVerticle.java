@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One logmeter's verticles. {@link #start} deploys the HTTP API (live at once, ready later) and
  * completes; the ingest pipeline follows in the background once the AWS resources answer, retried
- * with backoff until they do. {@link #drain} stops the pipeline first, as a load balancer needs.
+ * with backoff until they do. Resources that contradict the configuration ({@link ResourceConflict})
+ * are not retried: {@link #pipelineStarted} fails with the conflict. {@link #drain} stops the pipeline first, as a load balancer needs.
  */
 final class MainVerticle extends VerticleBase {
 
@@ -96,6 +97,12 @@ final class MainVerticle extends VerticleBase {
         })
         .onFailure(failure -> {
           if (draining) {
+            return;
+          }
+          if (AwsErrors.unwrap(failure) instanceof ResourceConflict conflict) {
+            readiness.waiting("configuration conflict");
+            log.error("{}", conflict.getMessage());
+            pipelineStarted.tryFail(conflict);
             return;
           }
           String why = "AWS resources do not answer: " + AwsErrors.code(failure);

@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
+import io.vertx.core.json.JsonObject;
 import io.logmeter.message.SnsEnvelope;
 
 /**
@@ -41,19 +43,19 @@ public final class Resources {
 
   /** Creates whatever is missing; existing resources are left as they are. Returns the queue URL. */
   public static CompletableFuture<String> create(AwsClients aws, Config config) {
-    CompletableFuture<String> queue = aws.sqs().createQueue(q -> q.queueName(config.stack().dlqName()).attributes(Map.of(
-            QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(SnsEnvelope.MAX_QUEUE_MESSAGE_BYTES))))
-        .thenCompose(dlq -> aws.sqs().getQueueAttributes(a -> a.queueUrl(dlq.queueUrl())
+    Config.Stack stack = config.stack();
+    CompletableFuture<String> queue = createQueue(aws, stack.dlqName(), Map.of(
+            QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(SnsEnvelope.MAX_QUEUE_MESSAGE_BYTES)))
+        .thenCompose(dlq -> aws.sqs().getQueueAttributes(a -> a.queueUrl(dlq)
             .attributeNames(QueueAttributeName.QUEUE_ARN)))
-        .thenCompose(dlq -> aws.sqs().createQueue(q -> q.queueName(config.stack().queueName()).attributes(Map.of(
+        .thenCompose(dlq -> createQueue(aws, stack.queueName(), Map.of(
             QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(config.ingest().receiving().visibilityTimeoutSeconds()),
             QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20",
             QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(14 * 24 * 3600),
             QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(SnsEnvelope.MAX_QUEUE_MESSAGE_BYTES),
-            QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\""
-                + dlq.attributes().get(QueueAttributeName.QUEUE_ARN) + "\",\"maxReceiveCount\":\""
-                + config.stack().maxReceiveCount() + "\"}"))))
-        .thenApply(created -> created.queueUrl());
+            QueueAttributeName.REDRIVE_POLICY, new JsonObject()
+                .put("deadLetterTargetArn", dlq.attributes().get(QueueAttributeName.QUEUE_ARN))
+                .put("maxReceiveCount", Integer.toString(stack.maxReceiveCount())).encode())));
     CompletableFuture<?> alerts = aws.sqs().createQueue(q -> q.queueName(config.alerts().alertQueueName()));
     CompletableFuture<Void> bucket = aws.s3().createBucket(b -> b.bucket(config.stack().bucket()))
         .handle((ok, failure) -> ignoreIf(failure, "BucketAlreadyOwnedByYou", "BucketAlreadyExists"));
@@ -117,6 +119,67 @@ public final class Resources {
   private static boolean hasMonthIndex(TableDescription table) {
     return table.hasGlobalSecondaryIndexes() && table.globalSecondaryIndexes().stream()
         .anyMatch(index -> index.indexName().equals(CounterKeys.BY_MONTH_INDEX));
+  }
+
+  /**
+   * Creates the queue, or finds it as asked. SQS refuses to create a queue that exists with other
+   * attributes (QueueNameExists): that is told as a {@link ResourceConflict} naming what differs.
+   */
+  private static CompletableFuture<String> createQueue(AwsClients aws, String name,
+      Map<QueueAttributeName, String> attributes) {
+    return aws.sqs().createQueue(q -> q.queueName(name).attributes(attributes))
+        .<CompletableFuture<String>>handle((created, failure) -> {
+          if (failure == null) {
+            return CompletableFuture.completedFuture(created.queueUrl());
+          }
+          if (!(AwsErrors.unwrap(failure) instanceof QueueNameExistsException
+              || "QueueAlreadyExists".equals(AwsErrors.code(failure)))) {
+            return CompletableFuture.failedFuture(AwsErrors.unwrap(failure));
+          }
+          return aws.sqs().getQueueUrl(u -> u.queueName(name))
+              .thenCompose(url -> aws.sqs().getQueueAttributes(a -> a.queueUrl(url.queueUrl())
+                  .attributeNames(attributes.keySet())))
+              .thenApply(existing -> {
+                throw new ResourceConflict(queueConflict(name, attributes, existing.attributes()));
+              });
+        })
+        .thenCompose(url -> url);
+  }
+
+  /** What the existing queue has and the configuration asks, attribute by attribute, and the way out. */
+  static String queueConflict(String name, Map<QueueAttributeName, String> wanted,
+      Map<QueueAttributeName, String> existing) {
+    StringBuilder message = new StringBuilder("the queue " + name + " exists with other attributes than this "
+        + "configuration gives it:");
+    new java.util.TreeMap<>(wanted).forEach((attribute, value) -> {
+      String theirs = existing.get(attribute);
+      if (!sameAttribute(attribute, value, theirs)) {
+        message.append(' ').append(attribute).append(" is ").append(theirs).append(", the configuration asks ")
+            .append(value).append(QUEUE_SETTINGS.getOrDefault(attribute, " (fixed by logmeter)")).append(';');
+      }
+    });
+    return message.append(" set the configuration to the queue's values, or change or delete the queue, or set "
+        + "createResources=false to use it as it is").toString();
+  }
+
+  /** The settings behind the queue's attributes, for the conflict's message. */
+  private static final Map<QueueAttributeName, String> QUEUE_SETTINGS = Map.of(
+      QueueAttributeName.VISIBILITY_TIMEOUT, " (visibilityTimeoutSeconds)",
+      QueueAttributeName.REDRIVE_POLICY, " (maxReceiveCount, dlqName)");
+
+  /** Equal values; a redrive policy by its fields, since SQS may spell the count as a number. */
+  private static boolean sameAttribute(QueueAttributeName attribute, String wanted, String existing) {
+    if (existing == null || attribute != QueueAttributeName.REDRIVE_POLICY) {
+      return wanted.equals(existing);
+    }
+    try {
+      JsonObject a = new JsonObject(wanted);
+      JsonObject b = new JsonObject(existing);
+      return String.valueOf(a.getValue("deadLetterTargetArn")).equals(String.valueOf(b.getValue("deadLetterTargetArn")))
+          && String.valueOf(a.getValue("maxReceiveCount")).equals(String.valueOf(b.getValue("maxReceiveCount")));
+    } catch (io.vertx.core.json.DecodeException e) {
+      return false;
+    }
   }
 
   private static CompletableFuture<Void> createTable(AwsClients aws, CreateTableRequest request) {

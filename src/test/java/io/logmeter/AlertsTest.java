@@ -39,6 +39,8 @@ class AlertsTest {
       bodies.add(Messages.raw(loud, "x".repeat(50)));
     }
     bodies.add(Messages.raw(quiet, "y".repeat(99)));
+    // Paced over about 0.6 s, not sent at once: many small commits on both instances, so that either
+    // may be the one whose commit crosses a threshold.
     for (String body : bodies) {
       stack.sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
       Thread.sleep(20);
@@ -51,16 +53,17 @@ class AlertsTest {
       }
     });
 
+    // Both thresholds alerted, and then, for a period of many refreshes, no second alert of either.
     String alertUrl = stack.sqs.getQueueUrl(r -> r.queueName(alertQueue)).queueUrl();
+    TestStack.await(Duration.ofSeconds(30), "an alert per threshold", () -> stack.visible(alertUrl) >= 2);
+    TestStack.holds(Duration.ofSeconds(2), "two alerts, none again", () -> stack.queueDepth(alertUrl) == 2);
     List<JsonObject> alerts = new ArrayList<>();
-    long quietUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (System.nanoTime() < quietUntil) {
-      for (Message m : stack.sqs.receiveMessage(r -> r.queueUrl(alertUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
-          .messages()) {
+    TestStack.await(Duration.ofSeconds(10), "the two alerts received", () -> {
+      for (Message m : stack.sqs.receiveMessage(r -> r.queueUrl(alertUrl).maxNumberOfMessages(10)).messages()) {
         alerts.add(new JsonObject(m.body()));
-        stack.sqs.deleteMessage(r -> r.queueUrl(alertUrl).receiptHandle(m.receiptHandle()));
       }
-    }
+      return alerts.size() >= 2;
+    });
 
     assertThat(alerts).extracting(a -> a.getLong("thresholdBytes")).containsExactlyInAnyOrder(100L, 1000L);
     assertThat(alerts).allSatisfy(alert -> {

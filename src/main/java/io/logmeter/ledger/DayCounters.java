@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -94,16 +95,34 @@ public final class DayCounters {
           // Refused: an hour at or past its page. Read rather than trust the refusal alone: a day
           // left behind would leave acknowledged messages uncounted.
           return Future.fromCompletionStage(dynamo.getItem(g -> g.tableName(table).key(key).consistentRead(true)),
-              context).map(read -> {
-                List<Hour> behind = new ArrayList<>();
-                for (Hour h : hours) {
-                  if (!read.hasItem() || CounterKeys.hourVersion(read.item(), h.ofDay()) < h.version()) {
-                    behind.add(h);
-                  }
-                }
-                return new Advanced(false, behind);
-              });
+              context).map(read -> new Advanced(false, behind(read.hasItem() ? read.item() : Map.of(), hours)));
         });
+  }
+
+  /**
+   * Of the hours written to a day, the newest page of each hour, in the order of the hours: what the
+   * day's item is to be moved up to.
+   */
+  static List<Hour> newest(List<Hour> written) {
+    Map<String, Hour> newest = new TreeMap<>();
+    for (Hour h : written) {
+      newest.merge(h.hour(), h, (a, b) -> a.version() >= b.version() ? a : b);
+    }
+    return List.copyOf(newest.values());
+  }
+
+  /**
+   * The hours that the day's {@code item}, as read (empty if there is none), is not up to yet: an
+   * hour at its page or further is done, whoever moved it there.
+   */
+  static List<Hour> behind(Map<String, AttributeValue> item, List<Hour> hours) {
+    List<Hour> behind = new ArrayList<>();
+    for (Hour h : hours) {
+      if (item.isEmpty() || CounterKeys.hourVersion(item, h.ofDay()) < h.version()) {
+        behind.add(h);
+      }
+    }
+    return behind;
   }
 
   private static AttributeValue entry(Hour h) {

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -355,12 +354,8 @@ public final class UsageLedger {
     Written first = day.get(0);
     String account = first.group().accountId();
     LocalDate date = first.group().day();
-    Map<String, DayCounters.Hour> hours = new TreeMap<>();
-    for (Written w : day) {
-      hours.merge(w.hour().hour(), w.hour(), (a, b) -> a.version() >= b.version() ? a : b);
-    }
     List<DayCounters.Hour> due = new ArrayList<>();
-    for (DayCounters.Hour hour : hours.values()) {
+    for (DayCounters.Hour hour : DayCounters.newest(day.stream().map(Written::hour).toList())) {
       Partition p = partitions.getIfPresent(Page.partition(account, hour.hour()));
       if (p == null || p.folded < hour.version()) {
         due.add(hour);

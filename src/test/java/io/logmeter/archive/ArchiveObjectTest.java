@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logmeter.Records;
 import io.logmeter.message.LogRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ArchiveObjectTest {
@@ -18,10 +20,13 @@ class ArchiveObjectTest {
   @Test
   void everyRecordCanBeReadBackFromItsOffsetAndLength() throws Exception {
     ArchiveObject object = new ArchiveObject("raw/k");
-    object.add(new LogRecord("m1", "a", RECEIVED, 13, "héllo wörld"), RECEIVED);
-    object.add(new LogRecord("m2", "b", RECEIVED, 10, "日本語🎉\n\"q\""), RECEIVED);
+    List<LogRecord> added = List.of(Records.record("m1").account("a").logData("héllo wörld").build(),
+        Records.record("m2").account("b").logData("日本語🎉\n\"q\"").build());
+    added.forEach(r -> object.add(r, RECEIVED));
     byte[] bytes = object.bytes();
 
+    // The records, in the order added: the loop below then checks each of them, not whatever came out.
+    assertThat(object.records()).extracting(ArchivedRecord::record).containsExactlyElementsOf(added);
     for (ArchivedRecord archived : object.records()) {
       RecordLocation at = archived.location();
       byte[] line = Arrays.copyOfRange(bytes, (int) at.offset(), (int) at.offset() + at.length());

@@ -1,5 +1,6 @@
 package io.logmeter.ingestion;
 
+import static io.logmeter.ingestion.Deliveries.deliveries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -7,13 +8,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * When the batcher cuts a batch and when it starts its flush, on a real Vert.x context: by count,
@@ -21,17 +19,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 @ExtendWith(VertxExtension.class)
 class BatcherTest {
-
-  /** A delivery whose SQS body is {@code bodyBytes} long (a malformed body: the batcher does not look inside). */
-  static Delivery delivery(int n, int bodyBytes) {
-    String body = "x".repeat(Math.max(1, bodyBytes));
-    return new Delivery(Message.builder().messageId("m" + n).receiptHandle("r" + n).body(body).build(),
-        Instant.EPOCH, 0);
-  }
-
-  static List<Delivery> deliveries(int count, int bodyBytes) {
-    return IntStream.range(0, count).mapToObj(n -> delivery(n, bodyBytes)).toList();
-  }
 
   /** Flushes that complete only when the test says so. */
   static final class Flushes {

@@ -52,8 +52,8 @@ class HeldWorkTest {
         flushed.add(batch.size());
         return Future.succeededFuture();
       }, 1, 1 << 20, 10, 1);
-      batcher.add(List.of(delivery("a")));
-      batcher.add(List.of(delivery("b")));
+      batcher.add(List.of(Deliveries.delivery("a").build()));
+      batcher.add(List.of(Deliveries.delivery("b").build()));
       batcher.drain().onComplete(done -> drained.complete(null));
     });
     drained.get(5, TimeUnit.SECONDS);
@@ -142,10 +142,5 @@ class HeldWorkTest {
       sqs = TestStack.local(SqsAsyncClient.builder(), stack.sqsEndpoint()).build();
     }
     return sqs;
-  }
-
-  private static Delivery delivery(String id) {
-    return new Delivery(software.amazon.awssdk.services.sqs.model.Message.builder().messageId(id)
-        .receiptHandle(id).body("{}").build(), java.time.Instant.now(), System.nanoTime());
   }
 }

@@ -1,6 +1,6 @@
 package io.logmeter.ingestion;
 
-import static io.logmeter.ingestion.BatcherTest.deliveries;
+import static io.logmeter.ingestion.Deliveries.deliveries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;

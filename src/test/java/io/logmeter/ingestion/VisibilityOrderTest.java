@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -83,7 +82,7 @@ class VisibilityOrderTest {
     List<Message> messages = stack.sqs.receiveMessage(r -> r.queueUrl(queueUrl).visibilityTimeout(30)
         .waitTimeSeconds(5)).messages();
     assertThat(messages).hasSize(1);
-    return List.of(new Delivery(messages.get(0), Instant.now(), System.nanoTime()));
+    return List.of(Deliveries.received(messages.get(0)));
   }
 
   private static void onContext(Context context, java.util.function.Supplier<Future<List<Delivery>>> calls)

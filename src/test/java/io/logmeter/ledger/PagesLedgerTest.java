@@ -2,12 +2,11 @@ package io.logmeter.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.logmeter.Records;
 import io.logmeter.TestStack;
 import io.logmeter.TestStack.Names;
 import io.logmeter.archive.ArchivedRecord;
-import io.logmeter.archive.RecordLocation;
 import io.logmeter.faults.HttpRelay;
-import io.logmeter.message.LogRecord;
 import io.logmeter.retry.Backoff;
 import io.logmeter.retry.Retry;
 import io.logmeter.usage.Usage;
@@ -301,8 +300,8 @@ class PagesLedgerTest {
     List<ArchivedRecord> records = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String account = accounts.get(random.nextInt(accounts.size()));
-      records.add(new ArchivedRecord(new LogRecord(UUID.randomUUID().toString(), account,
-          from.plusMillis(i * 200L), 1 + random.nextInt(500), "x"), new RecordLocation("raw/test", i * 600L, 600)));
+      records.add(Records.record(UUID.randomUUID().toString()).account(account).at(from.plusMillis(i * 200L))
+          .bytes(1 + random.nextInt(500)).in("raw/test", i * 600L, 600).archived());
     }
     return records;
   }

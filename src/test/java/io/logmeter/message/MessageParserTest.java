@@ -2,6 +2,7 @@ package io.logmeter.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.logmeter.Messages;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,8 +23,7 @@ class MessageParserTest {
 
   @Test
   void envelopeUsesTheSnsIdAndTimestamp() {
-    String body = envelope("sns-7", "2026-11-20T10:00:00.000Z",
-        "{\\\"accountId\\\":\\\"" + ACCOUNT + "\\\",\\\"logData\\\":\\\"日本語🎉\\\"}");
+    String body = Messages.envelope("sns-7", Instant.parse("2026-11-20T10:00:00Z"), ACCOUNT, "日本語🎉");
 
     Parsed parsed = MessageParser.parse("sqs-1", body, SENT);
 
@@ -74,8 +74,8 @@ class MessageParserTest {
 
   @Test
   void anSnsMessageIdTooLongForAKeyIsRejected() {
-    String body = envelope("y".repeat(io.logmeter.message.Identifiers.MAX_MESSAGE_ID + 1), "2026-11-20T10:00:00.000Z",
-        "{\\\"accountId\\\":\\\"" + ACCOUNT + "\\\",\\\"logData\\\":\\\"x\\\"}");
+    String body = Messages.envelope("y".repeat(Identifiers.MAX_MESSAGE_ID + 1), Instant.parse("2026-11-20T10:00:00Z"),
+        ACCOUNT, "x");
 
     assertThat(((Parsed.Rejected) MessageParser.parse("m", body, SENT)).reason()).isEqualTo("invalid_message_id");
   }
@@ -85,10 +85,5 @@ class MessageParserTest {
     Parsed parsed = MessageParser.parse("m", "{\"accountId\":\"" + ACCOUNT + "\",\"logData\":\"x\"}", -1);
 
     assertThat(((Parsed.Rejected) parsed).reason()).isEqualTo("missing_sent_timestamp");
-  }
-
-  private static String envelope(String messageId, String timestamp, String escapedMessage) {
-    return "{\"Type\":\"Notification\",\"MessageId\":\"" + messageId + "\",\"TopicArn\":\"arn:aws:sns:us-east-1:1:t\","
-        + "\"Message\":\"" + escapedMessage + "\",\"Timestamp\":\"" + timestamp + "\"}";
   }
 }

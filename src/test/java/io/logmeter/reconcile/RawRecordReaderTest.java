@@ -2,8 +2,8 @@ package io.logmeter.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.logmeter.Records;
 import io.logmeter.archive.ArchiveObject;
-import io.logmeter.message.LogRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,15 +18,17 @@ class RawRecordReaderTest {
   void readsTheRecordsTheArchiveWrites() {
     ArchiveObject object = new ArchiveObject("raw/dt=2026-11-21/hr=10/x.ndjson");
     Instant event = Instant.parse("2026-11-21T10:00:00.123Z");
-    object.add(new LogRecord("m-1", ACCOUNT, event, 13, "héllo wörld"), Instant.parse("2026-11-21T10:00:01Z"));
-    object.add(new LogRecord("m-2", ACCOUNT, event, 25, "line\nwith \"quotes\" and 🎉"), event);
+    object.add(Records.record("m-1").account(ACCOUNT).at(event).logData("héllo wörld").build(),
+        Instant.parse("2026-11-21T10:00:01Z"));
+    object.add(Records.record("m-2").account(ACCOUNT).at(event).logData("line\nwith \"quotes\" and 🎉").build(),
+        event);
 
     List<RawRecord> records = new ArrayList<>();
     int unreadable = RawRecordReader.read(object.bytes(), records::add);
 
     assertThat(unreadable).isZero();
     assertThat(records).containsExactly(new RawRecord("m-1", ACCOUNT, event, 13),
-        new RawRecord("m-2", ACCOUNT, event, 25));
+        new RawRecord("m-2", ACCOUNT, event, 27));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.logmeter.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.logmeter.Records;
 import io.logmeter.TestStack;
 import io.logmeter.TestStack.Names;
 import io.logmeter.archive.ArchiveKeys;
@@ -161,8 +162,8 @@ class ReconciliationTest {
     return new Reconciliation(aws.s3(), aws.dynamo(), names.bucket(), names.usage());
   }
 
-  private static LogRecord record(String id, String account, String eventTime, long bytes) {
-    return new LogRecord(id, account, Instant.parse(eventTime), bytes, "x".repeat((int) bytes));
+  private static LogRecord record(String id, String account, String eventTime, int bytes) {
+    return Records.record(id).account(account).at(eventTime).bytes(bytes).build();
   }
 
   private void archive(String writtenAt, LogRecord... records) {

@@ -1,14 +1,13 @@
 package io.logmeter.ingestion;
 
-import java.time.Duration;
-
 /**
- * The ingest pipeline's slice of the service's configuration, by concern; docs/configuration.md
- * describes each setting under the same name. Built by the composition root ({@code Config.ingest()}),
- * so that the pipeline knows nothing of how the service is configured.
+ * The ingest pipeline's slice of the service's configuration, by concern; each component is named
+ * after the setting it carries, as docs/configuration.md describes it. Built by the composition
+ * root ({@code Config.ingest()}), by those names, so that the pipeline knows nothing of how the
+ * service is configured.
  */
 public record IngestSettings(Receiving receiving, Batching batching, Ledger ledger, String bucket,
-    String instanceId, Duration shutdownGrace) {
+    String instanceId, int shutdownGraceSeconds) {
 
   /** The long polls, and how much they may hold. */
   public record Receiving(int pollers, int receiveWaitSeconds, int visibilityTimeoutSeconds, int maxInFlightMessages,
@@ -16,11 +15,11 @@ public record IngestSettings(Receiving receiving, Batching batching, Ledger ledg
   }
 
   /** When a flush starts, and how many run at once. */
-  public record Batching(int batchMaxMessages, long batchMaxBytes, Duration batchMaxAge, int maxConcurrentFlushes) {
+  public record Batching(int batchMaxMessages, long batchMaxBytes, long batchMaxAgeMillis, int maxConcurrentFlushes) {
   }
 
   /** The ledger's tables and limits. */
-  public record Ledger(String ledgerTable, String usageTable, Duration ledgerTtl, int maxConcurrentWrites,
+  public record Ledger(String ledgerTable, String usageTable, int ledgerTtlDays, int maxConcurrentWrites,
       long ledgerMemoryMiB) {
   }
 }

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -76,12 +77,13 @@ public final class IngestVerticle extends VerticleBase {
     Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !stopping);
     QueueClient queue = new QueueClient(sqs, context, queueUrl);
     UsageLedger ledger = new UsageLedger(dynamo, context, retry, tables.ledgerTable(), tables.usageTable(),
-        tables.ledgerTtl().toSeconds(), tables.maxConcurrentWrites(), tables.ledgerMemoryMiB() << 20, clock,
-        settings.instanceId() + '/' + java.util.UUID.randomUUID(), metrics.ledgerObserver());
+        Duration.ofDays(tables.ledgerTtlDays()).toSeconds(), tables.maxConcurrentWrites(),
+        tables.ledgerMemoryMiB() << 20, clock, settings.instanceId() + '/' + java.util.UUID.randomUUID(),
+        metrics.ledgerObserver());
     flusher = new Flusher(new RawArchive(s3, context, settings.bucket()), ledger, queue, listener.apply(context),
         retry, context, clock, metrics, settings.instanceId());
     batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),
-        batching.batchMaxMessages(), batching.batchMaxBytes(), batching.batchMaxAge().toMillis(),
+        batching.batchMaxMessages(), batching.batchMaxBytes(), batching.batchMaxAgeMillis(),
         batching.maxConcurrentFlushes());
     VisibilityKeeper keeper = new VisibilityKeeper(inFlight, queue, metrics, receiving.visibilityTimeoutSeconds(),
         VisibilityKeeper.MAX_HOLD);
@@ -106,7 +108,7 @@ public final class IngestVerticle extends VerticleBase {
     List<Future<Void>> receives = new ArrayList<>();
     pollers.forEach(poller -> receives.add(poller.stop()));
     Promise<Void> graceOver = Promise.promise();
-    long graceTimer = vertx.setTimer(settings.shutdownGrace().toMillis(), id -> graceOver.tryComplete());
+    long graceTimer = vertx.setTimer(settings.shutdownGraceSeconds() * 1000L, id -> graceOver.tryComplete());
     Future<Void> drained = Future.all(receives).compose(v -> batcher.drain());
     return Future.any(drained, graceOver.future()).compose(first -> {
       vertx.cancelTimer(graceTimer);

@@ -1,21 +1,101 @@
 package io.logmeter.server;
 
+import static io.logmeter.server.Setting.Range.atLeast;
+import static io.logmeter.server.Setting.Range.between;
+import static io.logmeter.server.Setting.flag;
+import static io.logmeter.server.Setting.integer;
+import static io.logmeter.server.Setting.longInteger;
+import static io.logmeter.server.Setting.optional;
+import static io.logmeter.server.Setting.optionalText;
+import static io.logmeter.server.Setting.text;
+
 import io.logmeter.ingestion.IngestSettings;
+import io.logmeter.server.Setting.Range;
 import io.vertx.core.json.JsonObject;
 import java.lang.reflect.RecordComponent;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * The whole configuration, read once at start (defaults, then a JSON file, then LOGMETER_*
  * environment variables), checked once here, and handed out in slices by concern: each part of the
- * service gets the slice it needs. Every setting keeps its name in the slices, and every one is
- * documented under that name in docs/configuration.md.
+ * service gets the slice it needs.
+ *
+ * <p>{@link #SETTINGS} declares every setting once. A slice is a record whose components are named
+ * exactly like settings (or are slices themselves): {@link #from} reads each setting once and
+ * builds every slice by those names, so two settings of the same type cannot be swapped, and a
+ * setting shared by two slices (the bucket, the tables) has one value. docs/configuration.md
+ * documents every setting under the same name.
  */
 public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Alerts alerts, Cache cache,
     IngestSettings ingest) {
+
+  /**
+   * Every setting there is: name, type, default and rule, in the order of the slices that carry
+   * them. The defaults name the local stack's resources and carry the tuning explained in
+   * docs/configuration.md; a setting without a default (an endpoint, a topic, the keys) is unset
+   * unless configured.
+   */
+  static final List<Setting> SETTINGS = List.of(
+      // http
+      text("httpHost", "127.0.0.1"),
+      integer("httpPort", 8080, new Range(0, 65535, "must be a port number")),
+      integer("apiVerticles", Math.max(1, Runtime.getRuntime().availableProcessors()), atLeast(1)),
+      optionalText("apiKeys"),
+      flag("authDisabled"),
+      // aws: without endpoints and credentials the SDK uses AWS's own and the default credential chain
+      text("region", "us-east-1"),
+      optionalText("sqsEndpoint"),
+      optionalText("s3Endpoint"),
+      optionalText("dynamodbEndpoint"),
+      optionalText("snsEndpoint"),
+      optionalText("awsAccessKeyId"),
+      optionalText("awsSecretAccessKey"),
+      // stack (bucket and tables also in ingest)
+      text("queueName", "logmeter-ingest"),
+      optionalText("queueUrl"),
+      text("dlqName", "logmeter-ingest-dlq"),
+      integer("maxReceiveCount", 5, between(1, 1000)),
+      text("bucket", "logmeter-raw"),
+      text("ledgerTable", "logmeter-ledger"),
+      text("usageTable", "logmeter-usage"),
+      flag("createResources"),
+      // publishing
+      optionalText("topicArn"),
+      flag("publishToQueue"),
+      // alerts
+      optional("alertThresholdsBytes", List.class, Config::thresholds),
+      optionalText("alertTopicArn"),
+      text("alertQueueName", "logmeter-alerts"),
+      longInteger("alertRefreshMillis", 60_000, atLeast(10)),
+      // cache
+      longInteger("cacheRefreshMillis", 1000, atLeast(10)),
+      longInteger("cacheMaxAccounts", 1_000_000, atLeast(1)),
+      // ingest
+      optional("instanceId", String.class, Config::instanceId),
+      integer("shutdownGraceSeconds", 20, atLeast(0, "must not be negative")),
+      integer("pollers", 8, atLeast(1)),
+      integer("receiveWaitSeconds", 20, between(0, 20)),
+      integer("visibilityTimeoutSeconds", 60, between(10, 43_200)),
+      integer("maxInFlightMessages", 8000, atLeast(10, "must be at least 10 (one receive)")),
+      longInteger("maxInFlightBytes", 64L * 1024 * 1024, atLeast(1)),
+      integer("batchMaxMessages", 2000, atLeast(1)),
+      longInteger("batchMaxBytes", 8L * 1024 * 1024, atLeast(1)),
+      longInteger("batchMaxAgeMillis", 500, atLeast(0, "must not be negative")),
+      integer("maxConcurrentFlushes", 4, atLeast(1)),
+      integer("maxConcurrentWrites", 100, atLeast(1)),
+      longInteger("ledgerMemoryMiB", 256, atLeast(1)),
+      integer("ledgerTtlDays", 400, atLeast(15, "must exceed the queue retention (14 days) plus redrive")));
+
+  /** The settings by name; a name declared twice fails here, at the first use of Config. */
+  private static final Map<String, Setting> BY_NAME = SETTINGS.stream()
+      .collect(Collectors.toMap(Setting::name, setting -> setting));
 
   /** The HTTP API: where it listens, how many verticles serve it, and who may call it. */
   public record Http(String httpHost, int httpPort, int apiVerticles, String apiKeys, boolean authDisabled) {
@@ -44,15 +124,83 @@ public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Ale
   }
 
   /** Usage alerts: the byte thresholds (none turns them off), their topic (or local queue), how often totals are read. */
-  public record Alerts(List<Long> alertThresholds, String alertTopicArn, String alertQueueName, Duration alertRefresh) {
+  public record Alerts(List<Long> alertThresholdsBytes, String alertTopicArn, String alertQueueName,
+      long alertRefreshMillis) {
   }
 
   /** The usage GET's cache of account totals. */
-  public record Cache(Duration cacheRefresh, long cacheMaxAccounts) {
+  public record Cache(long cacheRefreshMillis, long cacheMaxAccounts) {
   }
 
   /** Settings whose values {@link #toString} leaves out. */
   static final Set<String> SECRET = Set.of("awsSecretAccessKey", "apiKeys");
+
+  /** Every setting by name with its default, null where there is none: the first source the loader reads. */
+  public static JsonObject defaults() {
+    JsonObject defaults = new JsonObject();
+    SETTINGS.forEach(setting -> defaults.put(setting.name(), setting.defaultValue()));
+    return defaults;
+  }
+
+  /** The configuration in {@code json}, checked: an unknown or bad setting is refused with its name. */
+  public static Config from(JsonObject json) {
+    for (String key : json.fieldNames()) {
+      require(BY_NAME.containsKey(key), "unknown setting " + key + " (docs/configuration.md lists them)");
+    }
+    Map<String, Object> values = new HashMap<>();
+    SETTINGS.forEach(setting -> values.put(setting.name(), setting.read().apply(json.getValue(setting.name()))));
+    Config config = build(Config.class, values);
+    config.checkTogether();
+    return config;
+  }
+
+  /**
+   * A slice built by name: each component gets the value of the setting it is named after, or is a
+   * slice built the same way. A component that names no setting, or has another type, is a bug.
+   */
+  private static <R extends Record> R build(Class<R> slice, Map<String, Object> values) {
+    RecordComponent[] components = slice.getRecordComponents();
+    Class<?>[] types = new Class<?>[components.length];
+    Object[] arguments = new Object[components.length];
+    for (int i = 0; i < components.length; i++) {
+      String name = components[i].getName();
+      types[i] = components[i].getType();
+      if (types[i].isRecord()) {
+        arguments[i] = build(types[i].asSubclass(Record.class), values);
+        continue;
+      }
+      Setting setting = BY_NAME.get(name);
+      if (setting == null || setting.type() != boxed(types[i])) {
+        throw new IllegalStateException(slice.getName() + "." + name + " (" + types[i].getSimpleName() + ")"
+            + " has no setting of its name and type in Config.SETTINGS");
+      }
+      arguments[i] = values.get(name);
+    }
+    try {
+      return slice.getDeclaredConstructor(types).newInstance(arguments);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot build " + slice.getName(), e);
+    }
+  }
+
+  private static Class<?> boxed(Class<?> type) {
+    return type == int.class ? Integer.class : type == long.class ? Long.class
+        : type == boolean.class ? Boolean.class : type;
+  }
+
+  /** The rules that span settings; each setting's own rule is checked as it is read. */
+  private void checkTogether() {
+    require(ingest.batching().batchMaxMessages() <= ingest.receiving().maxInFlightMessages(),
+        "batchMaxMessages must be 1..maxInFlightMessages");
+    require(alerts.alertThresholdsBytes().isEmpty() || alerts.alertTopicArn() != null || publishing.publishToQueue(),
+        "usage alerts need a topic: set LOGMETER_ALERT_TOPIC_ARN, or no LOGMETER_ALERT_THRESHOLDS_BYTES");
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException("configuration: " + message);
+    }
+  }
 
   /** Every setting by name, the secret ones as {@code <set>} or {@code <unset>}: safe to log. */
   @Override
@@ -89,129 +237,6 @@ public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Ale
   }
 
   /**
-   * Every setting there is, with its default: the local stack's names, and tuning explained in
-   * docs/configuration.md. A null default means none (AWS's own endpoints and credentials, no
-   * topic, no keys). This is the one list of settings: the environment is read and a file checked
-   * against it.
-   */
-  public static JsonObject defaults() {
-    return new JsonObject()
-        .put("httpHost", "127.0.0.1")
-        .put("httpPort", 8080)
-        .put("apiVerticles", Math.max(1, Runtime.getRuntime().availableProcessors()))
-        .putNull("apiKeys")
-        .put("region", "us-east-1")
-        .putNull("sqsEndpoint")
-        .putNull("s3Endpoint")
-        .putNull("dynamodbEndpoint")
-        .putNull("snsEndpoint")
-        .putNull("awsAccessKeyId")
-        .putNull("awsSecretAccessKey")
-        .put("queueName", "logmeter-ingest")
-        .putNull("queueUrl")
-        .put("dlqName", "logmeter-ingest-dlq")
-        .put("maxReceiveCount", 5)
-        .put("bucket", "logmeter-raw")
-        .put("ledgerTable", "logmeter-ledger")
-        .put("usageTable", "logmeter-usage")
-        .put("createResources", false)
-        .putNull("topicArn")
-        .put("publishToQueue", false)
-        .put("authDisabled", false)
-        .putNull("alertThresholdsBytes")
-        .putNull("alertTopicArn")
-        .put("alertQueueName", "logmeter-alerts")
-        .put("alertRefreshMillis", 60_000)
-        .putNull("instanceId")
-        .put("pollers", 8)
-        .put("receiveWaitSeconds", 20)
-        .put("visibilityTimeoutSeconds", 60)
-        .put("maxInFlightMessages", 8000)
-        .put("maxInFlightBytes", 64L * 1024 * 1024)
-        .put("batchMaxMessages", 2000)
-        .put("batchMaxBytes", 8L * 1024 * 1024)
-        .put("batchMaxAgeMillis", 500)
-        .put("maxConcurrentFlushes", 4)
-        .put("maxConcurrentWrites", 100)
-        .put("ledgerMemoryMiB", 256)
-        .put("ledgerTtlDays", 400)
-        .put("cacheRefreshMillis", 1000)
-        .put("cacheMaxAccounts", 1_000_000)
-        .put("shutdownGraceSeconds", 20);
-  }
-
-  /** The configuration in {@code json}, checked: an unknown or bad setting is refused with its name. */
-  public static Config from(JsonObject json) {
-    Set<String> known = defaults().fieldNames();
-    for (String key : json.fieldNames()) {
-      require(known.contains(key), "unknown setting " + key + " (docs/configuration.md lists them)");
-    }
-    Config config = new Config(
-        new Http(string(json, "httpHost"), integer(json, "httpPort"), integer(json, "apiVerticles"),
-            string(json, "apiKeys"), bool(json, "authDisabled")),
-        new Aws(string(json, "region"), string(json, "sqsEndpoint"), string(json, "s3Endpoint"),
-            string(json, "dynamodbEndpoint"), string(json, "snsEndpoint"), string(json, "awsAccessKeyId"),
-            string(json, "awsSecretAccessKey")),
-        new Stack(string(json, "queueName"), string(json, "queueUrl"), string(json, "dlqName"),
-            integer(json, "maxReceiveCount"), string(json, "bucket"), string(json, "ledgerTable"),
-            string(json, "usageTable"), bool(json, "createResources")),
-        new Publishing(string(json, "topicArn"), bool(json, "publishToQueue")),
-        new Alerts(thresholds(string(json, "alertThresholdsBytes")), string(json, "alertTopicArn"),
-            string(json, "alertQueueName"), Duration.ofMillis(longValue(json, "alertRefreshMillis"))),
-        new Cache(Duration.ofMillis(longValue(json, "cacheRefreshMillis")), longValue(json, "cacheMaxAccounts")),
-        new IngestSettings(
-            new IngestSettings.Receiving(integer(json, "pollers"), integer(json, "receiveWaitSeconds"),
-                integer(json, "visibilityTimeoutSeconds"), integer(json, "maxInFlightMessages"),
-                longValue(json, "maxInFlightBytes")),
-            new IngestSettings.Batching(integer(json, "batchMaxMessages"), longValue(json, "batchMaxBytes"),
-                Duration.ofMillis(longValue(json, "batchMaxAgeMillis")), integer(json, "maxConcurrentFlushes")),
-            new IngestSettings.Ledger(string(json, "ledgerTable"), string(json, "usageTable"),
-                Duration.ofDays(longValue(json, "ledgerTtlDays")), integer(json, "maxConcurrentWrites"),
-                longValue(json, "ledgerMemoryMiB")),
-            string(json, "bucket"), instanceId(string(json, "instanceId")),
-            Duration.ofSeconds(longValue(json, "shutdownGraceSeconds"))));
-    config.validate();
-    return config;
-  }
-
-  private void validate() {
-    IngestSettings.Receiving receiving = ingest.receiving();
-    IngestSettings.Batching batching = ingest.batching();
-    require(http.httpPort() >= 0 && http.httpPort() <= 65535, "httpPort must be a port number");
-    require(http.apiVerticles() >= 1, "apiVerticles must be at least 1");
-    require(receiving.pollers() >= 1, "pollers must be at least 1");
-    require(receiving.receiveWaitSeconds() >= 0 && receiving.receiveWaitSeconds() <= 20,
-        "receiveWaitSeconds must be 0..20");
-    require(receiving.visibilityTimeoutSeconds() >= 10 && receiving.visibilityTimeoutSeconds() <= 43_200,
-        "visibilityTimeoutSeconds must be 10..43200");
-    require(receiving.maxInFlightMessages() >= 10, "maxInFlightMessages must be at least 10 (one receive)");
-    require(receiving.maxInFlightBytes() >= 1, "maxInFlightBytes must be at least 1");
-    require(batching.batchMaxMessages() >= 1 && batching.batchMaxMessages() <= receiving.maxInFlightMessages(),
-        "batchMaxMessages must be 1..maxInFlightMessages");
-    require(batching.batchMaxBytes() >= 1, "batchMaxBytes must be at least 1");
-    require(batching.maxConcurrentFlushes() >= 1, "maxConcurrentFlushes must be at least 1");
-    require(ingest.ledger().maxConcurrentWrites() >= 1, "maxConcurrentWrites must be at least 1");
-    require(ingest.ledger().ledgerMemoryMiB() >= 1, "ledgerMemoryMiB must be at least 1");
-    require(ingest.ledger().ledgerTtl().toDays() >= 15,
-        "ledgerTtlDays must exceed the queue retention (14 days) plus redrive");
-    require(stack.maxReceiveCount() >= 1 && stack.maxReceiveCount() <= 1000, "maxReceiveCount must be 1..1000");
-    require(cache.cacheRefresh().toMillis() >= 10, "cacheRefreshMillis must be at least 10");
-    require(cache.cacheMaxAccounts() >= 1, "cacheMaxAccounts must be at least 1");
-    require(alerts.alertRefresh().toMillis() >= 10, "alertRefreshMillis must be at least 10");
-    require(!ingest.shutdownGrace().isNegative(), "shutdownGraceSeconds must not be negative");
-    require(stack.bucket() != null && stack.queueName() != null && stack.ledgerTable() != null
-        && stack.usageTable() != null, "bucket, queueName, ledgerTable and usageTable are required");
-    require(alerts.alertThresholds().isEmpty() || alerts.alertTopicArn() != null || publishing.publishToQueue(),
-        "usage alerts need a topic: set LOGMETER_ALERT_TOPIC_ARN, or no LOGMETER_ALERT_THRESHOLDS_BYTES");
-  }
-
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException("configuration: " + message);
-    }
-  }
-
-  /**
    * The LOGMETER_* variable that sets {@code key}: {@code batchMaxAgeMillis -> LOGMETER_BATCH_MAX_AGE_MILLIS},
    * a unit kept whole ({@code ledgerMemoryMiB -> LOGMETER_LEDGER_MEMORY_MIB}).
    */
@@ -227,7 +252,7 @@ public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Ale
     if (configured != null) {
       return configured.replaceAll("[^A-Za-z0-9_.-]", "_");
     }
-    return String.format("%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt());
+    return String.format("%08x", ThreadLocalRandom.current().nextInt());
   }
 
   /** Byte thresholds, comma separated: {@code 1000000000,10000000000}; none turns alerts off. */
@@ -235,46 +260,17 @@ public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Ale
     if (configured == null) {
       return List.of();
     }
-    List<Long> thresholds = new java.util.ArrayList<>();
+    List<Long> thresholds = new ArrayList<>();
     for (String value : configured.split(",")) {
       if (!value.isBlank()) {
         try {
           thresholds.add(Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("configuration: alertThresholdsBytes must be whole numbers, not " + value);
+          throw Setting.invalid("alertThresholdsBytes", "must be whole numbers, not " + value);
         }
       }
     }
     require(thresholds.stream().allMatch(t -> t > 0), "alertThresholdsBytes must be positive");
     return List.copyOf(thresholds);
-  }
-
-  private static String string(JsonObject json, String key) {
-    Object value = json.getValue(key);
-    return value == null || value.toString().isBlank() ? null : value.toString();
-  }
-
-  private static int integer(JsonObject json, String key) {
-    return Math.toIntExact(longValue(json, key));
-  }
-
-  private static long longValue(JsonObject json, String key) {
-    Object value = json.getValue(key);
-    if (value instanceof Number n) {
-      return n.longValue();
-    }
-    if (value == null) {
-      throw new IllegalArgumentException("configuration: " + key + " is required");
-    }
-    try {
-      return Long.parseLong(value.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("configuration: " + key + " must be a whole number, not " + value);
-    }
-  }
-
-  private static boolean bool(JsonObject json, String key) {
-    Object value = json.getValue(key);
-    return value instanceof Boolean b ? b : Boolean.parseBoolean(String.valueOf(value));
   }
 }

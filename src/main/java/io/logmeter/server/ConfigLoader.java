@@ -28,20 +28,20 @@ public final class ConfigLoader {
       options.addStore(new ConfigStoreOptions().setType("file").setFormat("json")
           .setConfig(new JsonObject().put("path", file)));
     }
-    options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromEnvironment(base, environment)));
+    options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromEnvironment(environment)));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
         .map(Config::from)
         .eventually(retriever::close);
   }
 
-  /** The LOGMETER_* variables of the known settings ({@link Config#defaults}), under their names. */
-  static JsonObject fromEnvironment(JsonObject known, Map<String, String> environment) {
+  /** The LOGMETER_* variables of the settings ({@link Config#SETTINGS}), under the settings' names. */
+  static JsonObject fromEnvironment(Map<String, String> environment) {
     JsonObject values = new JsonObject();
-    for (String key : known.fieldNames()) {
-      String value = environment.get(Config.environmentName(key));
+    for (Setting setting : Config.SETTINGS) {
+      String value = environment.get(Config.environmentName(setting.name()));
       if (value != null) {
-        values.put(key, value);
+        values.put(setting.name(), value);
       }
     }
     return values;

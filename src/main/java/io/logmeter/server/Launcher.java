@@ -52,7 +52,7 @@ public final class Launcher {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping: draining in-flight work");
       try {
-        service.stop().get(service.config().ingest().shutdownGrace().toSeconds() + AFTER_GRACE_SECONDS, TimeUnit.SECONDS);
+        service.stop().get(service.config().ingest().shutdownGraceSeconds() + AFTER_GRACE_SECONDS, TimeUnit.SECONDS);
         log.info("stopped");
       } catch (Exception e) {
         log.warn("did not stop cleanly: {}", e.toString());

@@ -63,7 +63,7 @@ public final class Service {
     Promise<String> queueUrl = Promise.promise();
     UsageStore store = new UsageStore(aws.dynamo(), stack.usageTable());
     UsageCache cache = new UsageCache(account -> store.total(account, false), vertx.getOrCreateContext(),
-        config.cache().cacheRefresh(), config.cache().cacheMaxAccounts());
+        Duration.ofMillis(config.cache().cacheRefreshMillis()), config.cache().cacheMaxAccounts());
     ApiServices api = new ApiServices(store, cache, new LogPages(aws.dynamo(), stack.ledgerTable(), stack.usageTable()),
         new RawRecords(aws.s3(), stack.bucket()), Publishers.logs(config, aws, queueUrl.future()), keys, readiness,
         registry);
@@ -87,9 +87,9 @@ public final class Service {
     Config.Alerts settings = config.alerts();
     AlertPublisher publisher = Publishers.alerts(config, aws);
     return context -> {
-      UsageAlerts alerts = new UsageAlerts(settings.alertThresholds(), account -> store.total(account, true),
+      UsageAlerts alerts = new UsageAlerts(settings.alertThresholdsBytes(), account -> store.total(account, true),
           aws.dynamo(), config.stack().usageTable(), publisher, context, Clock.systemUTC(),
-          settings.alertRefresh(), Duration.ofMinutes(1), UsageAlerts.REMEMBERED_SENT);
+          Duration.ofMillis(settings.alertRefreshMillis()), Duration.ofMinutes(1), UsageAlerts.REMEMBERED_SENT);
       return (counted, commitSentNanos) -> {
         for (CounterDelta delta : counted) {
           if (delta.isTotal()) {

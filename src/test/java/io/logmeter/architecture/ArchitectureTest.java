@@ -63,6 +63,17 @@ class ArchitectureTest {
         .check(CLASSES);
   }
 
+  @Test
+  void theConfigurationSlicesAreBuiltByNameOnly() {
+    noClasses().should().callConstructorWhere(com.tngtech.archunit.base.DescribedPredicate.describe(
+            "a constructor of a configuration slice",
+            call -> call.getTargetOwner().getName()
+                .matches("io\\.logmeter\\.(server\\.Config|ingestion\\.IngestSettings)(\\$.+)?")))
+        .because("Config.from builds every slice from Config.SETTINGS by component name, so that settings of one"
+            + " type cannot be passed in each other's place")
+        .check(CLASSES);
+  }
+
   /**
    * The async convention (docs/design.md, "Packages"): what runs confined to a verticle's context
    * composes Vert.x futures on it and hands out nothing else; the SDK's CompletableFuture is

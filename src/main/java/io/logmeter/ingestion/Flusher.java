@@ -92,15 +92,15 @@ final class Flusher {
     long seq = ++sequence;
     ArchiveObject raw = new ArchiveObject(ArchiveKeys.key(ArchiveKeys.RAW, now, instanceId, seq));
     ArchiveObject rejected = new ArchiveObject(ArchiveKeys.key(ArchiveKeys.REJECTED, now, instanceId, seq));
-    int sameBatchDuplicates = split(batch, raw, rejected);
+    int sameBatchDuplicates = sortIntoArchive(batch, raw, rejected);
     metrics.flushSize.record(batch.size());
 
     return metrics.timed(Step.ARCHIVE, () -> retry.run(() -> archive.put(raw, rejected).onFailure(failure ->
                 log.warn("archive of {} deliveries failed ({}); retrying", batch.size(), AwsErrors.code(failure))),
             AwsErrors::isTransient))
-        .compose(archived -> metrics.timed(Step.COMMIT, () -> commitSingling(raw.records(), new int[1])))
+        .compose(archived -> metrics.timed(Step.COMMIT, () -> commitSingling(raw.records(), new Refusals())))
         .compose(commit -> {
-          account(commit.outcome(), sameBatchDuplicates);
+          recordInMetrics(commit.outcome(), sameBatchDuplicates);
           Set<String> refusedIds = new HashSet<>();
           commit.refused().forEach(r -> refusedIds.add(r.record().messageId()));
           List<Delivery> done = new ArrayList<>(batch.size());
@@ -131,13 +131,13 @@ final class Flusher {
    * records at fault. Nothing is archived again: every record keeps its place in this flush's object.
    * What a half committed before is found counted when a later attempt comes to it.
    */
-  private Future<Commit> commitSingling(List<ArchivedRecord> records, int[] refusedSoFar) {
+  private Future<Commit> commitSingling(List<ArchivedRecord> records, Refusals refusals) {
     return commit(records).map(outcome -> new Commit(outcome, List.of())).recover(failure -> {
       if (!AwsErrors.isInvalidRequest(failure) || !retry.keepTrying()) {
         return Future.failedFuture(failure);
       }
       if (records.size() == 1) {
-        if (++refusedSoFar[0] > MAX_REFUSED) {
+        if (!refusals.another()) {
           return Future.failedFuture(failure);
         }
         log.warn("message {} refused by DynamoDB as invalid ({}); giving it back alone",
@@ -145,9 +145,19 @@ final class Flusher {
         return Future.succeededFuture(new Commit(CommitOutcome.NOTHING, records));
       }
       int half = records.size() / 2;
-      return commitSingling(records.subList(0, half), refusedSoFar)
-          .compose(first -> commitSingling(records.subList(half, records.size()), refusedSoFar).map(first::plus));
+      return commitSingling(records.subList(0, half), refusals)
+          .compose(first -> commitSingling(records.subList(half, records.size()), refusals).map(first::plus));
     });
+  }
+
+  /** The records of one flush singled out as refused so far; past {@link #MAX_REFUSED} the flush fails. */
+  private static final class Refusals {
+    private int count;
+
+    /** Counts one more; false once there are more than {@link #MAX_REFUSED}. */
+    boolean another() {
+      return ++count <= MAX_REFUSED;
+    }
   }
 
   private Future<Void> giveUp(List<Delivery> batch, Throwable failure) {
@@ -163,7 +173,7 @@ final class Flusher {
    * twice within one batch (SNS duplicate, or a redelivery) is archived and committed once; the other
    * delivery is simply acknowledged with it. Returns the number of such same-batch duplicates.
    */
-  private int split(List<Delivery> batch, ArchiveObject raw, ArchiveObject rejected) {
+  private int sortIntoArchive(List<Delivery> batch, ArchiveObject raw, ArchiveObject rejected) {
     Set<String> seen = new HashSet<>();
     int duplicates = 0;
     for (Delivery d : batch) {
@@ -190,7 +200,8 @@ final class Flusher {
     return ledger.commit(records, chunk -> listener.counted(chunk.counted(), sentNanos));
   }
 
-  private void account(CommitOutcome outcome, int sameBatchDuplicates) {
+  /** What the commit counted and found counted before, in the pipeline's metrics. */
+  private void recordInMetrics(CommitOutcome outcome, int sameBatchDuplicates) {
     Instant now = clock.instant();
     metrics.accepted.increment(outcome.committed().size());
     metrics.duplicates.increment(outcome.duplicates().size() + sameBatchDuplicates);

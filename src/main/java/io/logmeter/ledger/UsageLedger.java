@@ -8,6 +8,7 @@ import io.logmeter.retry.Limiter;
 import io.logmeter.retry.Retry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -135,13 +136,15 @@ public final class UsageLedger {
       groups.computeIfAbsent(partition + ' ' + objectKey, k -> new Group(partition, r.record().accountId(),
           Page.hour(r.record().eventTime()), r.record().day(), objectKey, new ArrayList<>())).records().add(r);
     }
-    boolean[] failed = new boolean[1];
+    // Set by the first group that fails: the groups not started yet are not started.
+    Promise<Void> aGroupFailed = Promise.promise();
     List<Future<Written>> written = new ArrayList<>(groups.size());
     int index = 0;
     for (Group group : groups.values()) {
       String token = writerId + '/' + commit + '/' + index++;
-      written.add(writes.run(() -> failed[0] ? Future.failedFuture(new Stopped()) : write(group, token))
-          .onFailure(f -> failed[0] = true));
+      written.add(writes.run(() -> aGroupFailed.future().failed() ? Future.failedFuture(new Stopped())
+              : write(group, token))
+          .onFailure(aGroupFailed::tryFail));
     }
     return Future.join(written).transform(ended -> {
       // Every group that was written is folded, also when another failed: its pages count.

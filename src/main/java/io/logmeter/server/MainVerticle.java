@@ -34,20 +34,18 @@ final class MainVerticle extends VerticleBase {
   private final ApiServices api;
   private final Function<Context, CommitListener> commits;
   private final Readiness readiness;
-  private final Promise<String> queueUrl;
   private final Promise<Void> pipelineStarted = Promise.promise();
   private final MeterRegistry registry;
   private volatile String ingestDeployment;
   private volatile boolean draining;
 
   MainVerticle(Config config, AwsClients aws, ApiServices api, Function<Context, CommitListener> commits,
-      Readiness readiness, Promise<String> queueUrl, MeterRegistry registry) {
+      Readiness readiness, MeterRegistry registry) {
     this.config = config;
     this.aws = aws;
     this.api = api;
     this.commits = commits;
     this.readiness = readiness;
-    this.queueUrl = queueUrl;
     this.registry = registry;
   }
 
@@ -84,7 +82,6 @@ final class MainVerticle extends VerticleBase {
         ? Resources.create(aws, config).thenCompose(url -> Resources.verify(aws, config))
         : Resources.verify(aws, config);
     Future.fromCompletionStage(resources, context)
-        .onSuccess(queueUrl::tryComplete)
         .onSuccess(url -> QueueGauges.start(vertx, aws.sqs(), url, stack.dlqName(), registry))
         .compose(url -> draining ? Future.failedFuture("draining")
             : vertx.deployVerticle(new IngestVerticle(config.ingest(), aws.sqs(), aws.s3(), aws.dynamo(), url, commits,

@@ -14,7 +14,6 @@ import io.logmeter.usage.UsageStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,15 +59,14 @@ public final class Service {
     AwsClients aws = AwsClients.create(config, vertx, new AwsCallMetrics(registry));
     Config.Stack stack = config.stack();
     Readiness readiness = new Readiness();
-    Promise<String> queueUrl = Promise.promise();
     UsageStore store = new UsageStore(aws.dynamo(), stack.usageTable());
     UsageCache cache = new UsageCache(account -> store.total(account, false), vertx.getOrCreateContext(),
         Duration.ofMillis(config.cache().cacheRefreshMillis()), config.cache().cacheMaxAccounts());
     ApiServices api = new ApiServices(store, cache, new LogPages(aws.dynamo(), stack.ledgerTable(), stack.usageTable()),
-        new RawRecords(aws.s3(), stack.bucket()), Publishers.logs(config, aws, queueUrl.future()), keys, readiness,
+        new RawRecords(aws.s3(), stack.bucket()), Publishers.logs(config, aws), keys, readiness,
         registry);
     MainVerticle main = new MainVerticle(config, aws, api, commitListener(config, aws, store, cache), readiness,
-        queueUrl, registry);
+        registry);
     return vertx.deployVerticle(main)
         .map(id -> new Service(vertx, config, aws, readiness, main))
         // Off the event loop: closing the clients waits for their connections.

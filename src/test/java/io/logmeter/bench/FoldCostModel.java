@@ -1,0 +1,225 @@
+package io.logmeter.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * A model, not a measurement: what one hour of traffic costs in AWS requests and DynamoDB write
+ * units, billed by AWS's rules, under today's ledger and under the fold (docs/design.md, "Toward
+ * 0.1 write units per message"). It draws every message of the hour (account by the mix, spread
+ * over the instances round robin), cuts each instance's flushes as the batcher does (by count, or
+ * by age at the instance's rate), and counts the items each design writes and their sizes. It
+ * leaves out what no design controls the same way (conflicts between writers, reads before
+ * writes, redeliveries), so today's figures are a floor: the measured ones (CostRun, the outside
+ * proxy) sit above them.
+ *
+ * <p>{@code mvn -q test -Dtest=FoldCostModel -Dlogmeter.foldModel=true} writes
+ * {@code target/bench/fold-model.md}.
+ */
+@EnabledIfSystemProperty(named = "logmeter.foldModel", matches = "true")
+class FoldCostModel {
+
+  /** List prices, us-east-1: DynamoDB on demand per million request units, S3 and SQS per request. */
+  private static final double WRITE_UNIT = 0.625e-6;
+  private static final double READ_UNIT = 0.125e-6;
+  private static final double S3_PUT = 0.005e-3;
+  private static final double S3_GET = 0.0004e-3;
+  private static final double SQS_REQUEST = 0.40e-6;
+
+  /** Today's page entry: id, event time, offset, length, bytes as text; the fold's: packed. */
+  private static final int TODAY_ENTRY_BYTES = 70;
+  private static final int PACKED_ENTRY_BYTES = 25;
+  /** A page's or day item's keys and fixed attributes. */
+  private static final int ITEM_OVERHEAD_BYTES = 120;
+  /** A day item with its hours: under 1 KB, so 1 unit per update. */
+  private static final int DAY_UNITS = 1;
+  private static final int BATCH_MAX_MESSAGES = 2000;
+  private static final double BATCH_MAX_AGE_SECONDS = 0.5;
+  /** The fold's period, the instances' poll of its head, and the lease's renewal. */
+  private static final double FOLD_SECONDS = 1;
+  private static final double HEAD_POLL_SECONDS = 0.5;
+  private static final double LEASE_RENEW_SECONDS = 10;
+
+  record Traffic(String name, String mix, int accounts, int instances, double perSecond) {
+  }
+
+  static final List<Traffic> TRAFFIC = List.of(
+      new Traffic("Zipf over 10,000 accounts, 3 instances, 1,000 msg/s", "zipf", 10_000, 3, 1000),
+      new Traffic("Zipf over 10,000 accounts, 3 instances, draining a backlog (full flushes)", "zipf", 10_000, 3, 1e9),
+      new Traffic("uniform over 1,000 accounts, 1 instance, 1,000 msg/s", "uniform", 1_000, 1, 1000),
+      new Traffic("uniform over 1,000 accounts, 3 instances, 1,000 msg/s", "uniform", 1_000, 3, 1000),
+      new Traffic("Zipf over 1,000 accounts, 3 instances, draining a backlog (CostRun's case)", "zipf", 1_000, 3, 1e9),
+      new Traffic("Zipf over 1,000 accounts, 1 instance, draining a backlog", "zipf", 1_000, 1, 1e9),
+      new Traffic("one hot account, 3 instances, 1,000 msg/s", "hot", 1, 3, 1000),
+      new Traffic("light: Zipf over 1,000 accounts, 1 instance, 20 msg/s", "zipf", 1_000, 1, 20));
+
+  /** Requests and units of one design over the modelled hour. */
+  static final class Bill {
+    double writeUnits;
+    double readUnits;
+    double dynamoRequests;
+    double s3Puts;
+    double s3Gets;
+    double sqsRequests;
+
+    double dollars() {
+      return writeUnits * WRITE_UNIT + readUnits * READ_UNIT + s3Puts * S3_PUT + s3Gets * S3_GET
+          + sqsRequests * SQS_REQUEST;
+    }
+  }
+
+  @Test
+  void model() throws Exception {
+    StringBuilder md = new StringBuilder("""
+        # The fold's cost, modelled
+
+        One hour of each traffic, ~1 KiB messages. Write units by AWS's rules (1 per KB of item, an
+        update billed at its larger size); dollars at list prices for DynamoDB on demand (writes and
+        reads), S3 requests and the SQS requests a design adds (the ingest queue's own receive and
+        delete, the same for both, are left out). Today's figures are a floor (no conflicts, no reads
+        before writes): measured ones sit above.
+
+        | traffic | messages / hour | today: write units / message | fold, each account written each period: write units / message | fold: write units / message | today: DynamoDB requests / 1,000 messages | fold: DynamoDB requests / 1,000 messages | today: $ / million | fold: $ / million | fold: write units / hour |
+        |---|---|---|---|---|---|---|---|---|---|
+        """);
+    for (Traffic traffic : TRAFFIC) {
+      long messages = traffic.perSecond() >= 1e9 ? 3_600_000 : Math.round(traffic.perSecond() * 3600);
+      Map<String, Bill> bills = hour(traffic, messages);
+      Bill today = bills.get("today");
+      Bill fold = bills.get("fold");
+      Bill perPeriod = bills.get("per period");
+      md.append(String.format("| %s | %,d | %.3f | %.3f | %.4f | %.1f | %.2f | $%.3f | $%.4f | %,.0f |%n", traffic.name(),
+          messages, today.writeUnits / messages, perPeriod.writeUnits / messages, fold.writeUnits / messages,
+          today.dynamoRequests * 1000 / messages, fold.dynamoRequests * 1000 / messages,
+          today.dollars() * 1e6 / messages, fold.dollars() * 1e6 / messages, fold.writeUnits));
+    }
+    Path out = Path.of("target/bench/fold-model.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, md);
+    System.out.print(md);
+  }
+
+  /** Draws the hour's messages and bills them under both designs. */
+  static Map<String, Bill> hour(Traffic traffic, long messages) {
+    Random random = new Random(42);
+    double[] cumulative = cumulative(traffic);
+    double perInstance = traffic.perSecond() / traffic.instances();
+    int flushSize = (int) Math.max(1, Math.min(BATCH_MAX_MESSAGES, perInstance * BATCH_MAX_AGE_SECONDS));
+    Bill today = new Bill();
+    Bill fold = new Bill();
+    // Per instance, the flush being gathered: messages per account.
+    List<Map<Integer, Integer>> open = new java.util.ArrayList<>();
+    int[] gathered = new int[traffic.instances()];
+    for (int i = 0; i < traffic.instances(); i++) {
+      open.add(new HashMap<>());
+    }
+    Map<Integer, Integer> hourly = new HashMap<>();
+    Bill perPeriod = new Bill();
+    Map<Integer, Integer> period = new HashMap<>();
+    // A backlog is drained at about 1,500 messages a second (the ingest benchmark's rate).
+    long periodMessages = Math.max(1, Math.round(Math.min(traffic.perSecond(), 1500) * FOLD_SECONDS));
+    long flushes = 0;
+    for (long m = 0; m < messages; m++) {
+      int account = pick(cumulative, random);
+      int instance = (int) (m % traffic.instances());
+      open.get(instance).merge(account, 1, Integer::sum);
+      hourly.merge(account, 1, Integer::sum);
+      period.merge(account, 1, Integer::sum);
+      if ((m + 1) % periodMessages == 0) {
+        billPeriodWrites(period, perPeriod);
+        period = new HashMap<>();
+      }
+      if (++gathered[instance] == flushSize) {
+        billTodaysCommit(open.get(instance), today);
+        open.set(instance, new HashMap<>());
+        gathered[instance] = 0;
+        flushes++;
+      }
+    }
+    for (Map<Integer, Integer> rest : open) {
+      if (!rest.isEmpty()) {
+        billTodaysCommit(rest, today);
+        flushes++;
+      }
+    }
+    // Both designs archive each flush with one PutObject.
+    today.s3Puts += flushes;
+    fold.s3Puts += flushes;
+    billFold(traffic, hourly, flushes, fold);
+    billPeriodWrites(period, perPeriod);
+    return Map.of("today", today, "fold", fold, "per period", perPeriod);
+  }
+
+  /** Today: per (account, hour) of a flush a page, per (account, day) an update of its day item. */
+  private static void billTodaysCommit(Map<Integer, Integer> flush, Bill bill) {
+    for (int count : flush.values()) {
+      bill.writeUnits += units(ITEM_OVERHEAD_BYTES + (long) count * TODAY_ENTRY_BYTES) + DAY_UNITS;
+      bill.dynamoRequests += 2;
+    }
+  }
+
+  /**
+   * The fold: the owner reads each archive object once (told of it by a message on the fold queue:
+   * a send per flush, a receive and a delete per ten), publishes each period's counts as one S3
+   * object whose number a head item makes official (one conditional write), and writes each
+   * account's hour once, when the hour is compacted: its page of packed entries and its day item.
+   * Each instance follows the head and reads each period's object. The lease is renewed every 10 s.
+   */
+  private static void billFold(Traffic traffic, Map<Integer, Integer> hourly, long flushes, Bill bill) {
+    double folds = 3600 / FOLD_SECONDS;
+    bill.sqsRequests += flushes + 2.0 * Math.ceil(flushes / 10.0);
+    bill.s3Gets += flushes;
+    bill.s3Puts += folds;
+    bill.s3Gets += folds * traffic.instances();
+    bill.writeUnits += folds;
+    bill.dynamoRequests += folds;
+    bill.readUnits += 3600 / HEAD_POLL_SECONDS * traffic.instances();
+    bill.dynamoRequests += 3600 / HEAD_POLL_SECONDS * traffic.instances();
+    bill.writeUnits += 3600 / LEASE_RENEW_SECONDS;
+    bill.dynamoRequests += 3600 / LEASE_RENEW_SECONDS;
+    for (int count : hourly.values()) {
+      bill.writeUnits += units(ITEM_OVERHEAD_BYTES + (long) count * PACKED_ENTRY_BYTES) + DAY_UNITS;
+      bill.dynamoRequests += 2;
+    }
+  }
+
+  /**
+   * The fold with its counts in DynamoDB items, not in one S3 object per period: each period, per
+   * account it saw, a page of its new entries and an update of its day item. Rejected: its cost
+   * follows the accounts a period sees, not the messages.
+   */
+  private static void billPeriodWrites(Map<Integer, Integer> period, Bill bill) {
+    for (int count : period.values()) {
+      bill.writeUnits += units(ITEM_OVERHEAD_BYTES + (long) count * PACKED_ENTRY_BYTES) + DAY_UNITS;
+    }
+  }
+
+  /** 1 unit per KB or part of one; an item over 400 KB is written as several pages. */
+  static long units(long itemBytes) {
+    return (itemBytes + 1023) / 1024;
+  }
+
+  private static double[] cumulative(Traffic traffic) {
+    double[] cumulative = new double[traffic.accounts()];
+    double sum = 0;
+    for (int k = 0; k < traffic.accounts(); k++) {
+      sum += traffic.mix().equals("zipf") ? 1.0 / (k + 1) : 1.0;
+      cumulative[k] = sum;
+    }
+    for (int k = 0; k < cumulative.length; k++) {
+      cumulative[k] /= sum;
+    }
+    return cumulative;
+  }
+
+  private static int pick(double[] cumulative, Random random) {
+    int index = java.util.Arrays.binarySearch(cumulative, random.nextDouble());
+    return Math.min(cumulative.length - 1, index >= 0 ? index : -index - 1);
+  }
+}

@@ -77,24 +77,34 @@ public final class ApiKeys {
   /** A route handler that lets the request through only with a key that has {@code scope}. */
   public Handler<RoutingContext> require(String scope) {
     return ctx -> {
-      if (disabled) {
+      ApiError refusal = refusal(ctx.request().getHeader("Authorization"), scope);
+      if (refusal == null) {
         ctx.next();
         return;
       }
-      String header = ctx.request().getHeader("Authorization");
-      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() == 7) {
-        unauthorized(ctx, "a bearer API key is required");
-        return;
+      if (refusal.status() == 401) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"logmeter\"");
       }
-      Key key = match(header.substring(7).trim());
-      if (key == null) {
-        unauthorized(ctx, "the API key is not valid");
-      } else if (!key.scopes().contains(scope)) {
-        ApiError.send(ctx, 403, "forbidden", "the API key lacks the scope " + scope);
-      } else {
-        ctx.next();
-      }
+      ApiError.send(ctx, refusal);
     };
+  }
+
+  /** Why a request with this {@code Authorization} header (or null) may not use {@code scope}; null if it may. */
+  ApiError refusal(String authorization, String scope) {
+    if (disabled) {
+      return null;
+    }
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() == 7) {
+      return new ApiError(401, "unauthorized", "a bearer API key is required");
+    }
+    Key key = match(authorization.substring(7).trim());
+    if (key == null) {
+      return new ApiError(401, "unauthorized", "the API key is not valid");
+    }
+    if (!key.scopes().contains(scope)) {
+      return new ApiError(403, "forbidden", "the API key lacks the scope " + scope);
+    }
+    return null;
   }
 
   private Key match(String presented) {
@@ -114,10 +124,5 @@ public final class ApiKeys {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JVM", e);
     }
-  }
-
-  private static void unauthorized(RoutingContext ctx, String message) {
-    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"logmeter\"");
-    ApiError.send(ctx, 401, "unauthorized", message);
   }
 }

@@ -40,7 +40,7 @@ public final class ApiVerticle extends VerticleBase {
     Readiness readiness = services.readiness();
     new UsageRoutes(services.usage(), services.cache(), context).mount(router, services.keys());
     new ExportRoutes(services.usage(), context).mount(router, services.keys());
-    new LogRoutes(services.logPages(), services.records(), context).mount(router, services.keys());
+    new LogRoutes(services.logIndex(), services.records(), context).mount(router, services.keys());
     new IngestRoutes(services.publisher(), context).mount(router, services.keys());
     HealthChecks live = HealthChecks.create(vertx)
         .register("event-loop", promise -> promise.complete(Status.OK()));

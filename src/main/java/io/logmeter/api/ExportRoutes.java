@@ -1,11 +1,12 @@
 package io.logmeter.api;
 
 import io.logmeter.usage.Usage;
-import io.logmeter.usage.UsageExport;
-import io.logmeter.usage.UsageExport.AccountUsage;
-import io.logmeter.usage.UsageStore;
+import io.logmeter.usage.UsageAcrossAccounts;
+import io.logmeter.usage.UsageAcrossAccounts.AccountUsage;
+import io.logmeter.usage.UsageReader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Usage across accounts, for billing: {@code GET /v1/usage} streams every account with usage in a
  * range (NDJSON or CSV, a line per account, or per account and day or month), {@code GET
- * /v1/usage/top} the accounts with the most. Both walk {@link UsageExport}: the index of day items,
- * then each account's days as the per-account GET reads them.
+ * /v1/usage/top} the accounts with the most. Both walk {@link UsageAcrossAccounts}: the index of day
+ * items, then each account's days as the per-account GET reads them.
  */
 final class ExportRoutes {
 
@@ -39,9 +40,9 @@ final class ExportRoutes {
   private static final String NDJSON = "application/x-ndjson";
   private static final String CSV = "text/csv";
 
-  private final UsageExport export;
+  private final UsageAcrossAccounts export;
 
-  ExportRoutes(UsageStore store, Context context) {
+  ExportRoutes(UsageReader store, Context context) {
     this.export = store.export(context);
   }
 
@@ -53,9 +54,10 @@ final class ExportRoutes {
   // ---- the export
 
   private void export(RoutingContext ctx) {
-    Period period = RequestParams.period(ctx);
-    boolean consistent = RequestParams.flag(ctx, "consistent");
-    String granularity = RequestParams.text(ctx, "granularity");
+    MultiMap query = ctx.queryParams();
+    Period period = RequestParams.period(query);
+    boolean consistent = RequestParams.flag(query, "consistent");
+    String granularity = RequestParams.text(query, "granularity");
     if (granularity != null && !granularity.equals("day") && !granularity.equals("month")) {
       throw new ApiError(400, "invalid_parameter", "granularity must be day or month");
     }
@@ -167,10 +169,11 @@ final class ExportRoutes {
   // ---- top accounts
 
   private void top(RoutingContext ctx) {
-    Period period = RequestParams.period(ctx);
-    boolean consistent = RequestParams.flag(ctx, "consistent");
-    int limit = RequestParams.integer(ctx, "limit", 10, 1, MAX_TOP);
-    String by = RequestParams.text(ctx, "by");
+    MultiMap query = ctx.queryParams();
+    Period period = RequestParams.period(query);
+    boolean consistent = RequestParams.flag(query, "consistent");
+    int limit = RequestParams.integer(query, "limit", 10, 1, MAX_TOP);
+    String by = RequestParams.text(query, "by");
     if (by != null && !by.equals("bytes") && !by.equals("messages")) {
       throw new ApiError(400, "invalid_parameter", "by must be bytes or messages");
     }

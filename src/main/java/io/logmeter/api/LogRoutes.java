@@ -1,11 +1,12 @@
 package io.logmeter.api;
 
-import io.logmeter.archive.RawRecords;
+import io.logmeter.archive.ArchiveReader;
 import io.logmeter.logs.IndexEntry;
-import io.logmeter.logs.LogPages;
+import io.logmeter.logs.LogIndex;
 import io.logmeter.message.Identifiers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -32,12 +33,12 @@ final class LogRoutes {
   private static final Pattern CURSOR = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}T\\d{2})#(\\d{1,18})#(\\d{1,6})");
   private static final Logger log = LoggerFactory.getLogger(LogRoutes.class);
 
-  private final LogPages pages;
-  private final RawRecords records;
+  private final LogIndex index;
+  private final ArchiveReader records;
   private final Context context;
 
-  LogRoutes(LogPages pages, RawRecords records, Context context) {
-    this.pages = pages;
+  LogRoutes(LogIndex index, ArchiveReader records, Context context) {
+    this.index = index;
     this.records = records;
     this.context = context;
   }
@@ -48,10 +49,11 @@ final class LogRoutes {
   }
 
   private void recent(RoutingContext ctx) {
-    String account = RequestParams.accountId(ctx);
-    int limit = RequestParams.integer(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    LogPages.Cursor from = cursor(RequestParams.text(ctx, "cursor"));
-    Future.fromCompletionStage(pages.recent(account, limit, from), context)
+    MultiMap query = ctx.queryParams();
+    String account = RequestParams.accountId(ctx.pathParam("accountId"));
+    int limit = RequestParams.integer(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    LogIndex.Cursor from = cursor(RequestParams.text(query, "cursor"));
+    Future.fromCompletionStage(index.recent(account, limit, from), context)
         .compose(page -> {
           List<Future<JsonObject>> reads = new ArrayList<>(page.entries().size());
           for (IndexEntry entry : page.entries()) {
@@ -72,21 +74,21 @@ final class LogRoutes {
   }
 
   private void one(RoutingContext ctx) {
-    String account = RequestParams.accountId(ctx);
+    String account = RequestParams.accountId(ctx.pathParam("accountId"));
     String messageId = ctx.pathParam("messageId");
     if (!Identifiers.isMessageId(messageId)) {
       throw new ApiError(400, "invalid_message_id", "messageId has characters or a length no message id has");
     }
-    Instant at = RequestParams.instant(ctx, "at");
+    Instant at = RequestParams.instant(ctx.queryParams(), "at");
     // Only the account's own pages are searched: another account's record is as absent as a missing one.
-    Future.fromCompletionStage(pages.find(account, messageId, at), context)
+    Future.fromCompletionStage(index.find(account, messageId, at), context)
         .compose(entry -> entry.isEmpty()
             ? Future.succeededFuture((JsonObject) null)
             : Future.fromCompletionStage(records.read(entry.get().location()), context).map(JsonObject::new))
         .onSuccess(record -> {
           if (record == null) {
             ApiError.send(ctx, 404, "not_found", "no record " + messageId + " for this account"
-                + (at == null ? " (searched back " + LogPages.MAX_SEARCH_PAGES + " pages; at=<eventTime> searches its hour)" : " in the hour of " + at));
+                + (at == null ? " (searched back " + LogIndex.MAX_SEARCH_PAGES + " pages; at=<eventTime> searches its hour)" : " in the hour of " + at));
           } else {
             json(ctx, record);
           }
@@ -94,7 +96,7 @@ final class LogRoutes {
         .onFailure(failure -> unavailable(ctx, failure));
   }
 
-  private static LogPages.Cursor cursor(String value) {
+  private static LogIndex.Cursor cursor(String value) {
     if (value == null) {
       return null;
     }
@@ -103,7 +105,7 @@ final class LogRoutes {
       Matcher parts = CURSOR.matcher(key);
       if (parts.matches()) {
         java.time.LocalDateTime.parse(parts.group(1) + ":00"); // a real hour, or DateTimeParseException
-        return new LogPages.Cursor(parts.group(1), Long.parseLong(parts.group(2)), Integer.parseInt(parts.group(3)));
+        return new LogIndex.Cursor(parts.group(1), Long.parseLong(parts.group(2)), Integer.parseInt(parts.group(3)));
       }
     } catch (IllegalArgumentException | java.time.DateTimeException e) {
       // not base64: the same answer as any other cursor this service did not hand out

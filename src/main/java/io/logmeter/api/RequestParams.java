@@ -1,7 +1,7 @@
 package io.logmeter.api;
 
 import io.logmeter.message.Identifiers;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.MultiMap;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Reads and validates request parameters; anything wrong is an {@link ApiError} with status 400. */
+/**
+ * Reads and validates request parameters, from a path parameter's value or the request's decoded
+ * query parameters; anything wrong is an {@link ApiError} with status 400.
+ */
 final class RequestParams {
 
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
@@ -19,8 +22,7 @@ final class RequestParams {
   }
 
   /** The account of the path, as a lowercase UUID. */
-  static String accountId(RoutingContext ctx) {
-    String value = ctx.pathParam("accountId");
+  static String accountId(String value) {
     if (value == null || !Identifiers.isUuid(value)) {
       throw new ApiError(400, "invalid_account_id", "accountId must be a UUID");
     }
@@ -35,9 +37,9 @@ final class RequestParams {
   }
 
   /** The required {@code from} and {@code to} query parameters, in order and at most {@value #MAX_DAYS} days apart. */
-  static Period period(RoutingContext ctx) {
-    LocalDate from = date(ctx, "from");
-    LocalDate to = date(ctx, "to");
+  static Period period(MultiMap query) {
+    LocalDate from = date(query, "from");
+    LocalDate to = date(query, "to");
     if (from == null || to == null) {
       throw new ApiError(400, "missing_parameter", "from and to are required (YYYY-MM-DD, inclusive, UTC)");
     }
@@ -55,8 +57,8 @@ final class RequestParams {
   }
 
   /** An optional date query parameter in the form YYYY-MM-DD, or null when absent. */
-  static LocalDate date(RoutingContext ctx, String name) {
-    String value = single(ctx, name);
+  static LocalDate date(MultiMap query, String name) {
+    String value = single(query, name);
     if (value == null) {
       return null;
     }
@@ -70,8 +72,8 @@ final class RequestParams {
     }
   }
 
-  static boolean flag(RoutingContext ctx, String name) {
-    String value = single(ctx, name);
+  static boolean flag(MultiMap query, String name) {
+    String value = single(query, name);
     if (value == null || value.equals("false")) {
       return false;
     }
@@ -82,8 +84,8 @@ final class RequestParams {
   }
 
   /** An optional whole number within [min, max], {@code fallback} when absent. */
-  static int integer(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String value = single(ctx, name);
+  static int integer(MultiMap query, String name, int fallback, int min, int max) {
+    String value = single(query, name);
     if (value == null) {
       return fallback;
     }
@@ -94,8 +96,8 @@ final class RequestParams {
   }
 
   /** An optional instant in ISO-8601 form ({@code 2026-12-03T13:05:00.123Z}), or null when absent. */
-  static Instant instant(RoutingContext ctx, String name) {
-    String value = single(ctx, name);
+  static Instant instant(MultiMap query, String name) {
+    String value = single(query, name);
     if (value == null) {
       return null;
     }
@@ -111,12 +113,12 @@ final class RequestParams {
   }
 
   /** An optional text parameter, null when absent. */
-  static String text(RoutingContext ctx, String name) {
-    return single(ctx, name);
+  static String text(MultiMap query, String name) {
+    return single(query, name);
   }
 
-  private static String single(RoutingContext ctx, String name) {
-    List<String> values = ctx.queryParam(name);
+  private static String single(MultiMap query, String name) {
+    List<String> values = query.getAll(name);
     if (values.size() > 1) {
       throw new ApiError(400, "invalid_parameter", name + " is given more than once");
     }

@@ -3,9 +3,10 @@ package io.logmeter.api;
 import io.logmeter.usage.ShardSums;
 import io.logmeter.usage.Usage;
 import io.logmeter.usage.UsageCache;
-import io.logmeter.usage.UsageStore;
+import io.logmeter.usage.UsageReader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -28,11 +29,11 @@ final class UsageRoutes {
   private static final LocalDate END = LocalDate.of(9999, 12, 31);
   private static final Logger log = LoggerFactory.getLogger(UsageRoutes.class);
 
-  private final UsageStore store;
+  private final UsageReader store;
   private final UsageCache cache;
   private final Context context;
 
-  UsageRoutes(UsageStore store, UsageCache cache, Context context) {
+  UsageRoutes(UsageReader store, UsageCache cache, Context context) {
     this.store = store;
     this.cache = cache;
     this.context = context;
@@ -45,10 +46,11 @@ final class UsageRoutes {
   }
 
   private void usage(RoutingContext ctx) {
-    String account = RequestParams.accountId(ctx);
-    LocalDate from = RequestParams.date(ctx, "from");
-    LocalDate to = RequestParams.date(ctx, "to");
-    boolean consistent = RequestParams.flag(ctx, "consistent");
+    MultiMap query = ctx.queryParams();
+    String account = RequestParams.accountId(ctx.pathParam("accountId"));
+    LocalDate from = RequestParams.date(query, "from");
+    LocalDate to = RequestParams.date(query, "to");
+    boolean consistent = RequestParams.flag(query, "consistent");
     JsonObject body = new JsonObject().put("accountId", account);
     Future<Usage> usage;
     if (from == null && to == null) {
@@ -72,11 +74,12 @@ final class UsageRoutes {
   }
 
   private void daily(RoutingContext ctx) {
-    String account = RequestParams.accountId(ctx);
-    RequestParams.Period period = RequestParams.period(ctx);
+    MultiMap query = ctx.queryParams();
+    String account = RequestParams.accountId(ctx.pathParam("accountId"));
+    RequestParams.Period period = RequestParams.period(query);
     LocalDate from = period.from();
     LocalDate to = period.to();
-    boolean consistent = RequestParams.flag(ctx, "consistent");
+    boolean consistent = RequestParams.flag(query, "consistent");
     onContext(store.daily(account, from, to, consistent)).onComplete(done -> {
       if (done.failed()) {
         unavailable(ctx, done.cause());

@@ -25,10 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * a page, newest event time first. Each message is listed once (it is in one page). Redelivered
  * or late messages of an hour come before that hour's earlier pages, as they were counted later.
  */
-public final class LogPages {
+public final class LogPages implements LogIndex {
 
-  /** How many pages a search for one message id reads at most when not told its hour. */
-  public static final int MAX_SEARCH_PAGES = 2_000;
   private static final Comparator<Page.Entry> NEWEST_FIRST = Comparator.comparing(Page.Entry::eventTime)
       .thenComparing(Page.Entry::messageId).reversed();
 
@@ -42,19 +40,7 @@ public final class LogPages {
     this.usageTable = usageTable;
   }
 
-  /** Where a listing goes on: the hour, the page and how many of its entries were listed. */
-  public record Cursor(String hour, long version, int listed) {
-
-    public String encode() {
-      return hour + '#' + version + '#' + listed;
-    }
-  }
-
-  /** A page of a listing, and where the next starts (null at the end). */
-  public record Listing(List<IndexEntry> entries, Cursor next) {
-  }
-
-  /** The account's newest {@code limit} messages from {@code from} on (null: from the newest). */
+  @Override
   public CompletableFuture<Listing> recent(String accountId, int limit, Cursor from) {
     return hours(accountId, from == null ? null : from.hour()).thenCompose(hours ->
         collect(accountId, hours, 0, from, limit, new ArrayList<>()));
@@ -99,11 +85,7 @@ public final class LogPages {
     });
   }
 
-  /**
-   * The record counted for {@code messageId} in the account's pages: in the hour of {@code
-   * eventTime} if given, otherwise searched newest hour first, reading at most {@value
-   * #MAX_SEARCH_PAGES} pages.
-   */
+  @Override
   public CompletableFuture<Optional<IndexEntry>> find(String accountId, String messageId, Instant eventTime) {
     CompletableFuture<List<String>> hours = eventTime != null
         ? CompletableFuture.completedFuture(List.of(Page.hour(eventTime)))

@@ -33,38 +33,16 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * <p>The index is eventually consistent: an account whose first day item in the range is a second
  * old may not be listed yet. A billing run reads a closed period, where that cannot happen.
  */
-public final class UsageExport {
+public final class UsageExport implements UsageAcrossAccounts {
 
-  /** One account's usage on each day of the range that has any. */
-  public record AccountUsage(String accountId, SortedMap<LocalDate, Usage> days) {
-
-    public Usage total() {
-      Usage total = Usage.ZERO;
-      for (Usage day : days.values()) {
-        total = total.plus(day.bytes(), day.messages());
-      }
-      return total;
-    }
-  }
-
-  /** What one walk did: the figures that show its cost and its bounded memory. */
-  public static final class Walk {
+  /** What a walk has done so far; a {@link Walk} once it is through. */
+  private static final class Tally {
     private int maxHeldKeys;
     private long indexQueries;
     private long accounts;
 
-    /** The most index keys held at once: at most one page per month of the range. */
-    public int maxHeldKeys() {
-      return maxHeldKeys;
-    }
-
-    public long indexQueries() {
-      return indexQueries;
-    }
-
-    /** Accounts with usage in the range, each read once. */
-    public long accounts() {
-      return accounts;
+    Walk done() {
+      return new Walk(accounts, indexQueries, maxHeldKeys);
     }
   }
 
@@ -93,19 +71,16 @@ public final class UsageExport {
     this.parallelReads = parallelReads;
   }
 
-  /**
-   * Calls {@code each} for every account with usage from {@code from} to {@code to}, in account
-   * order, one after the other: the next account is handed over once the future {@code each}
-   * returned has completed (a response that can take more). Runs on the context given.
-   */
+  /** Runs on the context given. */
+  @Override
   public Future<Walk> walk(LocalDate from, LocalDate to, boolean consistent,
       Function<AccountUsage, Future<Void>> each) {
     List<YearMonth> months = new ArrayList<>();
     for (YearMonth m = YearMonth.from(from); !m.isAfter(YearMonth.from(to)); m = m.plusMonths(1)) {
       months.add(m);
     }
-    Walk walk = new Walk();
-    return shard(0, null, new Range(months, from, to, consistent), each, walk).map(walk);
+    Tally walk = new Tally();
+    return shard(0, null, new Range(months, from, to, consistent), each, walk).map(v -> walk.done());
   }
 
   private record Range(List<YearMonth> months, LocalDate from, LocalDate to, boolean consistent) {
@@ -116,7 +91,7 @@ public final class UsageExport {
   }
 
   private Future<Void> shard(int shard, String after, Range range, Function<AccountUsage, Future<Void>> each,
-      Walk walk) {
+      Tally walk) {
     if (shard == CounterKeys.MONTH_SHARDS.length()) {
       return Future.succeededFuture();
     }
@@ -173,7 +148,7 @@ public final class UsageExport {
 
   /** Reads the accounts' days, {@code parallelReads} at a time, and hands them over in order. */
   private Future<Void> emit(List<String> accounts, int start, Range range, Function<AccountUsage, Future<Void>> each,
-      Walk walk) {
+      Tally walk) {
     if (start >= accounts.size()) {
       return Future.succeededFuture();
     }

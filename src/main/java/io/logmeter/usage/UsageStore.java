@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * the total, or those of a range of days. Results stay on the SDK's futures; callers bring them back to
  * their own context.
  */
-public final class UsageStore {
+public final class UsageStore implements UsageReader {
 
   private final DynamoDbAsyncClient dynamo;
   private final String table;
@@ -27,6 +27,7 @@ public final class UsageStore {
     this.table = table;
   }
 
+  @Override
   public CompletableFuture<Usage> total(String accountId, boolean consistent) {
     QueryRequest query = QueryRequest.builder()
         .tableName(table)
@@ -40,7 +41,7 @@ public final class UsageStore {
     return counters(query).thenApply(ShardSums::total);
   }
 
-  /** Usage per day from {@code from} to {@code to} inclusive; days without usage are absent. */
+  @Override
   public CompletableFuture<SortedMap<LocalDate, Usage>> daily(String accountId, LocalDate from, LocalDate to,
       boolean consistent) {
     QueryRequest query = QueryRequest.builder()
@@ -56,7 +57,7 @@ public final class UsageStore {
     return counters(query).thenApply(ShardSums::daily);
   }
 
-  /** Every account's usage over a range, for an HTTP verticle on {@code context} (see {@link UsageExport}). */
+  @Override
   public UsageExport export(io.vertx.core.Context context) {
     return new UsageExport(dynamo, table, this, context, EXPORT_PAGE_KEYS, EXPORT_PARALLEL_READS);
   }

@@ -1,0 +1,122 @@
+package io.logmeter.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The API verticle on a real HTTP server on a free port of 127.0.0.1, and a client of it that
+ * checks answers against the OpenAPI contract.
+ */
+final class ApiRig {
+
+  /** A response, read whole. */
+  record Answer(int status, MultiMap headers, String body) {
+
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    String header(String name) {
+      return headers.get(name);
+    }
+  }
+
+  private final HttpClient client;
+  private final int port;
+  private final Contract contract;
+
+  private ApiRig(HttpClient client, int port, Contract contract) {
+    this.client = client;
+    this.port = port;
+    this.contract = contract;
+  }
+
+  /** Deploys an {@link ApiVerticle} serving from {@code services}; closed with {@code vertx}. */
+  static Future<ApiRig> deploy(Vertx vertx, ApiServices services, Contract contract) {
+    return deploy(vertx, services, contract, 3);
+  }
+
+  /** Another process may take the free port before the verticle listens on it: then it tries another. */
+  private static Future<ApiRig> deploy(Vertx vertx, ApiServices services, Contract contract, int tries) {
+    int port = freePort();
+    return vertx.deployVerticle(new ApiVerticle("127.0.0.1", port, services))
+        .map(id -> new ApiRig(vertx.createHttpClient(), port, contract))
+        .recover(failure -> tries > 1 ? deploy(vertx, services, contract, tries - 1) : Future.failedFuture(failure));
+  }
+
+  /** API keys as {@code LOGMETER_API_KEYS} configures them: each key given with the scopes its entry grants. */
+  static ApiKeys keys(Map<String, Set<String>> scopesByKey) {
+    List<String> entries = new ArrayList<>();
+    scopesByKey.forEach((key, scopes) -> entries.add("key" + entries.size() + ":"
+        + String.join("+", new TreeSet<>(scopes)) + ":" + sha256(key)));
+    return ApiKeys.from(String.join(",", entries), false);
+  }
+
+  /** The answer, once the contract allows it for the operation (whatever its status). */
+  Future<Answer> allowed(String operationId, Future<Answer> answer) {
+    return answer.compose(a -> contract.allows(operationId, a.status(), a.header("content-type"), a.body()).map(a));
+  }
+
+  /** The JSON body of a 200 answer the contract allows. */
+  Future<JsonObject> json(String operationId, Future<Answer> answer) {
+    return answer.compose(a -> {
+      if (a.status() != 200) {
+        return Future.failedFuture(new AssertionError(operationId + " answered " + a.status() + ": " + a.body()));
+      }
+      return allowed(operationId, Future.succeededFuture(a)).map(Answer::json);
+    });
+  }
+
+  Future<Answer> get(String uri, String key) {
+    return send(HttpMethod.GET, uri, key, Map.of(), null);
+  }
+
+  /** A request as given: {@code uri} is sent unchanged, {@code key} (if not null) as a bearer key. */
+  Future<Answer> send(HttpMethod method, String uri, String key, Map<String, String> headers, Buffer body) {
+    // A server that stopped answering fails the request in seconds, by name, not the whole test at its timeout.
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri)
+        .setIdleTimeout(10_000);
+    headers.forEach(options::putHeader);
+    if (key != null) {
+      options.putHeader("Authorization", "Bearer " + key);
+    }
+    return client.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(response -> response.body().map(read -> new Answer(response.statusCode(), response.headers(),
+            read.toString(StandardCharsets.UTF_8))));
+  }
+
+  private static String sha256(String key) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -43,24 +43,29 @@ public final class ApiKeys {
   public static ApiKeys from(String configured, boolean disabled) {
     List<Key> keys = new ArrayList<>();
     if (configured != null) {
-      for (String entry : configured.split(",")) {
-        if (entry.isBlank()) {
+      String[] entries = configured.split(",");
+      for (int i = 0; i < entries.length; i++) {
+        if (entries[i].isBlank()) {
           continue;
         }
         // Scopes contain colons themselves: the name ends at the first colon, the hash follows the last.
-        String trimmed = entry.trim();
+        String trimmed = entries[i].trim();
         int first = trimmed.indexOf(':');
         int last = trimmed.lastIndexOf(':');
-        String name = first < 0 ? trimmed : trimmed.substring(0, first);
         String hash = trimmed.substring(last + 1);
+        // An entry without its separators may be a key pasted whole: never repeat it in a message.
         if (first < 1 || last <= first + 1 || !hash.matches("[0-9a-fA-F]{64}")) {
-          throw new IllegalArgumentException("API key entries are name:scope+scope:sha256hex, not '" + name + ":…'");
+          throw new IllegalArgumentException("API key entry " + (i + 1) + " is not name:scope+scope:sha256hex "
+              + "(64 hexadecimal digits); the entry itself is not repeated here, in case it is a secret");
         }
-        Set<String> scopes = Set.of(trimmed.substring(first + 1, last).split("\\+"));
-        if (!SCOPES.containsAll(scopes)) {
-          throw new IllegalArgumentException("API key " + name + " has an unknown scope; known: " + SCOPES);
+        String name = trimmed.substring(0, first);
+        List<String> listed = List.of(trimmed.substring(first + 1, last).split("\\+", -1));
+        Set<String> scopes = new java.util.HashSet<>(listed);
+        if (!SCOPES.containsAll(scopes) || scopes.size() < listed.size()) {
+          throw new IllegalArgumentException("API key " + name + " lists an unknown, empty or repeated scope; known: "
+              + SCOPES + ", joined with +");
         }
-        keys.add(new Key(name, scopes, HexFormat.of().parseHex(hash.toLowerCase(Locale.ROOT))));
+        keys.add(new Key(name, Set.copyOf(scopes), HexFormat.of().parseHex(hash.toLowerCase(Locale.ROOT))));
       }
     }
     if (keys.isEmpty() && !disabled) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SortedMap;
@@ -129,23 +130,61 @@ final class ExportRoutes {
     return type.equals(CSV) ? "text/csv; charset=utf-8" : NDJSON;
   }
 
-  /** NDJSON unless the client asks for CSV; 406 if it accepts neither. */
+  /**
+   * NDJSON unless the client prefers CSV; 406 if it accepts neither. Each type's weight is the
+   * {@code q} of the most specific range that matches it ({@code text/csv}, then {@code text/*},
+   * then {@code *}{@code /*}; {@code application/json} counts as NDJSON); {@code q=0} refuses it.
+   * The heavier wins; between equals, the one named first, and NDJSON where one range names both.
+   */
   static String mediaType(String accept) {
     if (accept == null || accept.isBlank()) {
       return NDJSON;
     }
-    for (String part : accept.split(",")) {
-      String type = part.split(";")[0].trim().toLowerCase(Locale.ROOT);
-      switch (type) {
-        case CSV:
-          return CSV;
-        case NDJSON, "application/json", "application/*", "*/*":
-          return NDJSON;
-        default:
-          break;
-      }
+    Weight ndjson = weight(accept, Set.of(NDJSON, "application/json"), "application/*");
+    Weight csv = weight(accept, Set.of(CSV), "text/*");
+    if (csv.q() > 0 && (csv.q() > ndjson.q() || csv.q() == ndjson.q() && csv.position() < ndjson.position())) {
+      return CSV;
+    }
+    if (ndjson.q() > 0) {
+      return NDJSON;
     }
     throw new ApiError(406, "not_acceptable", "the export is served as " + NDJSON + " or " + CSV);
+  }
+
+  /** A type's weight in an Accept header, and where the range that gave it stands. */
+  private record Weight(double q, int position) {
+  }
+
+  private static Weight weight(String accept, Set<String> exact, String typeWildcard) {
+    Weight best = new Weight(0, Integer.MAX_VALUE);
+    int bestSpecificity = 0;
+    String[] ranges = accept.split(",");
+    for (int position = 0; position < ranges.length; position++) {
+      String[] parts = ranges[position].split(";");
+      String range = parts[0].trim().toLowerCase(Locale.ROOT);
+      int specificity = exact.contains(range) ? 3 : range.equals(typeWildcard) ? 2 : range.equals("*/*") ? 1 : 0;
+      if (specificity > bestSpecificity) {
+        bestSpecificity = specificity;
+        best = new Weight(quality(parts), position);
+      }
+    }
+    return best;
+  }
+
+  /** The range's {@code q} parameter; 1 when absent or not a number from 0 to 1. */
+  private static double quality(String[] parts) {
+    for (int i = 1; i < parts.length; i++) {
+      String[] parameter = parts[i].split("=", 2);
+      if (parameter.length == 2 && parameter[0].trim().equalsIgnoreCase("q")) {
+        try {
+          double q = Double.parseDouble(parameter[1].trim());
+          return q >= 0 && q <= 1 ? q : 1;
+        } catch (NumberFormatException e) {
+          return 1;
+        }
+      }
+    }
+    return 1;
   }
 
   /** Writes, and completes once the connection can take more: the walk goes at the client's pace. */

@@ -117,7 +117,16 @@ final class LogRoutes {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The archive or the index failed to answer: try again. A record that is not JSON is no outage
+   * but a defect or damage that a retry would meet again: that is a 500.
+   */
   private static void unavailable(RoutingContext ctx, Throwable cause) {
+    if (cause instanceof io.vertx.core.json.DecodeException) {
+      log.error("an archived record is not JSON", cause);
+      ctx.fail(500, cause);
+      return;
+    }
     log.warn("log read failed: {}", cause.toString());
     ctx.response().putHeader("retry-after", "1");
     ApiError.send(ctx, 503, "unavailable", "the archive or the index did not answer; try again");

@@ -90,11 +90,21 @@ class ApiKeysTest {
   }
 
   @Test
-  void anUnknownScopeStopsTheStart() {
-    for (String scopes : new String[] {"admin", "usage:write", "usage:read+admin", "usage:read++logs:read", "USAGE:READ"}) {
+  void aKeyPastedWithoutItsNameAndScopesIsNotRepeatedInTheMessage() {
+    String pasted = "sk-live-0123456789abcdef0123456789abcdef";
+    assertThatThrownBy(() -> ApiKeys.from("ok:usage:read:" + LONG_KEY_HASH + "," + pasted, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("API key entry 2 is not name:scope+scope:sha256hex")
+        .hasMessageNotContaining("sk-live").hasMessageNotContaining("0123456789");
+  }
+
+  @Test
+  void anUnknownEmptyOrRepeatedScopeStopsTheStart() {
+    for (String scopes : new String[] {"admin", "usage:write", "usage:read+admin", "usage:read++logs:read", "USAGE:READ",
+        "usage:read+", "+usage:read", "usage:read+usage:read"}) {
       assertThatThrownBy(() -> ApiKeys.from("billing:" + scopes + ":" + ABC, false)).as(scopes)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("billing has an unknown scope");
+          .hasMessageContaining("billing lists an unknown, empty or repeated scope");
     }
   }
 

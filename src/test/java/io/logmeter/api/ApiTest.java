@@ -198,7 +198,7 @@ class ApiTest {
     JsonObject config = stack.config(Names.fresh(), TestStack.freePort()).put("authDisabled", false);
     assertThatThrownBy(() -> Launcher.launch(config, Map.of())).hasStackTraceContaining("no API keys configured");
     assertThatThrownBy(() -> Launcher.launch(config.copy().put("apiKeys", "broken"), Map.of()))
-        .hasStackTraceContaining("API key entries are");
+        .hasStackTraceContaining("API key entry 1 is not name:scope+scope:sha256hex");
   }
 
   static String hash(String key) {

@@ -42,9 +42,21 @@ class ExportMediaTypeTest {
   }
 
   @Test
+  void weightsDecideAndQZeroRefuses() {
+    assertThat(ExportRoutes.mediaType("text/csv;q=0, application/x-ndjson")).isEqualTo(NDJSON);
+    assertThat(ExportRoutes.mediaType("application/x-ndjson;q=0.1, text/csv")).isEqualTo(CSV);
+    assertThat(ExportRoutes.mediaType("application/x-ndjson;q=0.5, text/csv;q=0.9")).isEqualTo(CSV);
+    assertThat(ExportRoutes.mediaType("text/csv;q=0.4, application/json;q=0.6")).isEqualTo(NDJSON);
+    assertThat(ExportRoutes.mediaType("text/*")).isEqualTo(CSV);
+    // The more specific range decides: */* does not bring back a type refused by name.
+    assertThat(ExportRoutes.mediaType("application/x-ndjson;q=0, */*")).isEqualTo(CSV);
+    assertThat(ExportRoutes.mediaType("application/*;q=0, text/*;q=0.2")).isEqualTo(CSV);
+  }
+
+  @Test
   void anAcceptThatAllowsNeitherIsNotAcceptable() {
     for (String accept : new String[] {"text/html", "application/xml, text/plain", "image/*", "text/csvx",
-        "application/jsonl"}) {
+        "application/jsonl", "text/csv;q=0, application/x-ndjson;q=0", "*/*;q=0", "text/csv;q=0,application/*;q=0"}) {
       assertThatThrownBy(() -> ExportRoutes.mediaType(accept)).as(accept)
           .isInstanceOfSatisfying(ApiError.class, e -> {
             assertThat(e.status()).isEqualTo(406);

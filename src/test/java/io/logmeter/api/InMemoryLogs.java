@@ -46,6 +46,11 @@ final class InMemoryLogs implements LogIndex, ArchiveReader {
     return record;
   }
 
+  /** Replaces the archived lines of the account's records with bytes that are not JSON. */
+  synchronized void damage(String accountId) {
+    entriesOf(accountId).forEach(entry -> lines.put(entry.location(), "{\"messageId\": tru"));
+  }
+
   @Override
   public CompletableFuture<Listing> recent(String accountId, int limit, Cursor from) {
     cursorsGiven.add(Optional.ofNullable(from));

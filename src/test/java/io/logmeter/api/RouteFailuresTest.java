@@ -102,12 +102,11 @@ class RouteFailuresTest {
     })));
   }
 
-  /** Not checked against the contract: it declares no 500 for any operation. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("everyStoreARouteReads")
   void aStoreThatThrowsIsAnInternalError(Call call, VertxTestContext test) {
     call.store().apply(fakes).bug(new IllegalStateException("a bug in the store"));
-    send(call).onComplete(test.succeeding(answer -> test.verify(() -> {
+    api.allowed(call.operationId(), send(call)).onComplete(test.succeeding(answer -> test.verify(() -> {
       assertThat(answer.status()).as(answer.body()).isEqualTo(500);
       assertThat(answer.header("content-type")).isEqualTo("application/json");
       assertThat(answer.json().getString("error")).isEqualTo("internal");
@@ -115,6 +114,23 @@ class RouteFailuresTest {
       assertThat(answer.header("Retry-After")).isNull();
       test.completeNow();
     })));
+  }
+
+  /** Damage a retry would meet again is no outage: not a 503 that has clients retry for ever. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("theRoutesThatReadTheArchive")
+  void anArchivedRecordThatIsNotJsonIsAnInternalErrorNotAnOutage(String uri, VertxTestContext test) {
+    fakes.logs.damage(ACCOUNT);
+    api.allowed(uri.endsWith("/logs") ? "listLogs" : "getLog", api.get(uri, KEY)).onComplete(test.succeeding(answer -> test.verify(() -> {
+      assertThat(answer.status()).as(answer.body()).isEqualTo(500);
+      assertThat(answer.json().getString("error")).isEqualTo("internal");
+      assertThat(answer.header("Retry-After")).isNull();
+      test.completeNow();
+    })));
+  }
+
+  static Stream<String> theRoutesThatReadTheArchive() {
+    return Stream.of("/v1/accounts/" + ACCOUNT + "/logs", "/v1/accounts/" + ACCOUNT + "/logs/m-1");
   }
 
   private Future<ApiRig.Answer> send(Call call) {

@@ -7,16 +7,17 @@ import java.util.Set;
  * The message ids of one ledger partition, held to tell a duplicate from a new message without a
  * read per message. Ids shaped like a UUID (SNS's and SQS's are) are kept exactly as their 128
  * bits in an open-addressing table, 16 bytes each plus free slots; any other id as a string.
- * Exact: never a false positive, which would lose a message's bytes.
+ * Exact: never a false positive, which would lose a message's bytes. The fold's owner keeps its
+ * hours' ids in them too.
  */
-final class IdSet {
+public final class IdSet {
 
   private long[] slots = new long[32]; // pairs: high, low; a pair of zeros is a free slot
   private int uuids;
   private boolean hasZero;
   private Set<String> others;
 
-  boolean contains(String id) {
+  public boolean contains(String id) {
     if (!isUuidShaped(id)) {
       return others != null && others.contains(id);
     }
@@ -30,7 +31,7 @@ final class IdSet {
   }
 
   /** Adds the id; false if it was there already. */
-  boolean add(String id) {
+  public boolean add(String id) {
     if (!isUuidShaped(id)) {
       if (others == null) {
         others = new HashSet<>();
@@ -64,12 +65,12 @@ final class IdSet {
     return true;
   }
 
-  int size() {
+  public int size() {
     return uuids + (hasZero ? 1 : 0) + (others == null ? 0 : others.size());
   }
 
   /** Roughly the bytes held, for the cache's weigher. */
-  long weight() {
+  public long weight() {
     return 16L + slots.length * 8L + (others == null ? 0 : others.size() * 100L);
   }
 

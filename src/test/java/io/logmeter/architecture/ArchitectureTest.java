@@ -84,7 +84,7 @@ class ArchitectureTest {
   void codeConfinedToAContextHandsOutVertxFuturesOnly() {
     com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods().that().areDeclaredInClassesThat()
         .resideInAnyPackage("io.logmeter.ingestion..", "io.logmeter.api..", "io.logmeter.alerts..",
-            "io.logmeter.ledger..")
+            "io.logmeter.ledger..", "io.logmeter.fold..")
         .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.logmeter.ledger.Queries")
         .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.logmeter.alerts.AlertPublisher")
         // A private wrapper of an SDK call is the call itself: its caller converts at once.
@@ -109,8 +109,9 @@ class ArchitectureTest {
         .or().haveFullyQualifiedName("io.logmeter.usage.Usage")
         .or().haveFullyQualifiedName("io.logmeter.archive.ArchiveKeys")
         .or().haveFullyQualifiedName("io.logmeter.ledger.IdSet")
+        .or().haveFullyQualifiedName("io.logmeter.fold.FoldState")
         .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "software.amazon..")
-        .because("the reconciliation's arithmetic, the day sums, the archive's key plan and the id set are"
+        .because("the reconciliation's arithmetic, the day sums, the archive's key plan, the id set and the fold's state are"
             + " pure logic, tested without a server")
         .check(CLASSES);
   }
@@ -128,7 +129,9 @@ class ArchitectureTest {
         "ledger", java.util.Set.of("pk", "sk", "expiresAt", "month", "by-month", "D#", "A#", "bytes", "messages", "e",
             "o", "w", "cb", "cn", "b", "n", "v", "h"),
         // The alert items of the usage table.
-        "alerts", java.util.Set.of("alertState", "alertTotal"));
+        "alerts", java.util.Set.of("alertState", "alertTotal"),
+        // The fold's lease and head, items of the usage table.
+        "fold", java.util.Set.of("#fold", "owner", "epoch", "endsAtMillis", "period", "countedThroughMillis"));
     java.util.regex.Pattern literal = java.util.regex.Pattern.compile("\"([^\"\\\\\\n]*+(?:\\\\.[^\"\\\\\\n]*+)*+)\"");
     java.util.List<String> offences = new java.util.ArrayList<>();
     java.nio.file.Path root = java.nio.file.Path.of("src/main/java/io/logmeter");

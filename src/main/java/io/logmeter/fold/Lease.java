@@ -1,0 +1,140 @@
+package io.logmeter.fold;
+
+import io.logmeter.ledger.CounterKeys;
+import io.logmeter.retry.AwsErrors;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * Who folds: one owner at a time, each owner with an epoch no owner had before it. One item of the
+ * usage table ({@code pk} {@value #PARTITION}, {@code sk} {@value #SORT}) holds the owner, its epoch
+ * and when its lease ends; every change is a conditional write, so two instances never both
+ * believe they took the same epoch.
+ *
+ * <p>A lease is taken only once it has ended by the taker's clock, and an owner stops acting once
+ * its lease has ended by its own clock less {@code margin} without a renewal: clocks that differ by
+ * less than the margin never let two owners act at once. Whatever gets past that (a process frozen
+ * mid-write) is stopped by the epoch: what the fold publishes is conditional on it
+ * ({@link FoldHead}).
+ *
+ * <p>Confined to the caller's context.
+ */
+public final class Lease {
+
+  static final String PARTITION = "#fold";
+  static final String SORT = "lease";
+  private static final String OWNER = "owner";
+  private static final String EPOCH = "epoch";
+  private static final String ENDS = "endsAtMillis";
+
+  private final DynamoDbAsyncClient dynamo;
+  private final Context context;
+  private final String table;
+  private final String owner;
+  private final Duration length;
+  private final Duration margin;
+  private final Clock clock;
+  /** The epoch held and when this owner stops acting, by its own clock; none when not held. */
+  private long epoch;
+  private long actUntilMillis;
+
+  public Lease(DynamoDbAsyncClient dynamo, Context context, String table, String owner, Duration length,
+      Duration margin, Clock clock) {
+    if (margin.compareTo(length) >= 0) {
+      throw new IllegalArgumentException("the margin must be shorter than the lease");
+    }
+    this.dynamo = dynamo;
+    this.context = context;
+    this.table = table;
+    this.owner = owner;
+    this.length = length;
+    this.margin = margin;
+    this.clock = clock;
+  }
+
+  /** The epoch this instance may act under now, if it holds the lease. */
+  public Optional<Long> held() {
+    return epoch > 0 && clock.millis() < actUntilMillis ? Optional.of(epoch) : Optional.empty();
+  }
+
+  /**
+   * Takes the lease if no one holds it (it never existed, or it ended), with the next epoch; renews
+   * it if this instance holds it. Completes with the epoch held, or empty when another holds it.
+   */
+  public Future<Optional<Long>> takeOrRenew() {
+    long now = clock.millis();
+    if (held().isPresent()) {
+      return renew(now);
+    }
+    return write("SET #owner = :me, #epoch = if_not_exists(#epoch, :zero) + :one, #ends = :ends",
+        "attribute_not_exists(#owner) OR #ends < :now", Map.of(
+            ":me", s(owner), ":zero", n(0), ":one", n(1), ":ends", n(now + length.toMillis()), ":now", n(now)), now);
+  }
+
+  /** Ends the lease now, so that another instance takes it at once (a drain); no-op when not held. */
+  public Future<Void> release() {
+    if (epoch == 0) {
+      return Future.succeededFuture();
+    }
+    long released = epoch;
+    epoch = 0;
+    return Future.fromCompletionStage(dynamo.updateItem(u -> u.tableName(table).key(key())
+            .updateExpression("SET #ends = :zero")
+            .conditionExpression("#owner = :me AND #epoch = :epoch")
+            .expressionAttributeNames(Map.of("#owner", OWNER, "#epoch", EPOCH, "#ends", ENDS))
+            .expressionAttributeValues(Map.of(":zero", n(0), ":me", s(owner), ":epoch", n(released)))), context)
+        .<Void>mapEmpty()
+        .recover(failure -> AwsErrors.unwrap(failure) instanceof ConditionalCheckFailedException
+            ? Future.succeededFuture() : Future.failedFuture(failure));
+  }
+
+  private Future<Optional<Long>> renew(long now) {
+    return write("SET #ends = :ends", "#owner = :me AND #epoch = :epoch",
+        Map.of(":me", s(owner), ":epoch", n(epoch), ":ends", n(now + length.toMillis())), now);
+  }
+
+  /**
+   * One conditional write. Refused: another holds the lease, and this instance holds nothing. A
+   * failure of another kind leaves what this instance holds as it was: it stops acting when its
+   * lease runs out unrenewed.
+   */
+  private Future<Optional<Long>> write(String update, String condition, Map<String, AttributeValue> values,
+      long now) {
+    return Future.fromCompletionStage(dynamo.updateItem(u -> u.tableName(table).key(key())
+            .updateExpression(update).conditionExpression(condition)
+            .expressionAttributeNames(Map.of("#owner", OWNER, "#epoch", EPOCH, "#ends", ENDS))
+            .expressionAttributeValues(values).returnValues(ReturnValue.ALL_NEW)), context)
+        .map(written -> {
+          epoch = Long.parseLong(written.attributes().get(EPOCH).n());
+          actUntilMillis = now + length.minus(margin).toMillis();
+          return Optional.of(epoch);
+        })
+        .recover(failure -> {
+          if (AwsErrors.unwrap(failure) instanceof ConditionalCheckFailedException) {
+            epoch = 0;
+            return Future.succeededFuture(Optional.empty());
+          }
+          return Future.failedFuture(failure);
+        });
+  }
+
+  private static Map<String, AttributeValue> key() {
+    return Map.of(CounterKeys.PARTITION, s(PARTITION), CounterKeys.SORT, s(SORT));
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  private static AttributeValue n(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+}

@@ -1,0 +1,161 @@
+package io.logmeter.fold;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.logmeter.TestStack;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The fold's lease and head against the local DynamoDB server: one owner at a time, a new epoch for
+ * each, and no period published by an owner whose epoch was overtaken, whatever its clock says.
+ */
+class LeaseTest {
+
+  private static final Duration LENGTH = Duration.ofSeconds(10);
+  private static final Duration MARGIN = Duration.ofSeconds(2);
+
+  private static TestStack stack;
+  private static Vertx vertx;
+  private static DynamoDbAsyncClient dynamo;
+  private String table;
+  private Context context;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = TestStack.shared();
+    vertx = Vertx.vertx();
+    dynamo = TestStack.local(DynamoDbAsyncClient.builder(), stack.dynamodbEndpoint()).build();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    dynamo.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void table() {
+    table = "fold-" + UUID.randomUUID().toString().substring(0, 8);
+    stack.dynamo.createTable(t -> t.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+        .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+    context = vertx.getOrCreateContext();
+  }
+
+  @Test
+  void oneOwnerAtATimeAndEachTakeOverWithTheNextEpoch() throws Exception {
+    MovableClock aClock = new MovableClock();
+    MovableClock bClock = new MovableClock();
+    Lease a = lease("a", aClock);
+    Lease b = lease("b", bClock);
+    assertThat(on(a::takeOrRenew)).contains(1L);
+    assertThat(on(b::takeOrRenew)).as("held by a").isEmpty();
+    aClock.move(Duration.ofSeconds(5));
+    assertThat(on(a::takeOrRenew)).as("renewed, same epoch").contains(1L);
+    // b's clock passes the end of a's first term, but a renewed: still a's.
+    bClock.move(Duration.ofSeconds(11));
+    assertThat(on(b::takeOrRenew)).isEmpty();
+    // a stops renewing; once its lease has ended by b's clock, b takes it with epoch 2.
+    bClock.move(Duration.ofSeconds(5));
+    assertThat(on(b::takeOrRenew)).contains(2L);
+    assertThat(b.held()).contains(2L);
+    // a, by its own clock, stops acting before its lease ends (the margin), and cannot renew.
+    aClock.move(Duration.ofSeconds(8));
+    assertThat(a.held()).isEmpty();
+    assertThat(on(a::takeOrRenew)).isEmpty();
+  }
+
+  @Test
+  void aReleasedLeaseIsTakenAtOnce() throws Exception {
+    MovableClock clock = new MovableClock();
+    Lease a = lease("a", clock);
+    Lease b = lease("b", clock);
+    assertThat(on(a::takeOrRenew)).contains(1L);
+    on(a::release);
+    assertThat(a.held()).isEmpty();
+    assertThat(on(b::takeOrRenew)).contains(2L);
+    on(a::release);
+    assertThat(on(a::takeOrRenew)).as("a's release after it lost the lease changed nothing").isEmpty();
+  }
+
+  @Test
+  void anOwnerWhoseEpochWasOvertakenPublishesNothing() throws Exception {
+    FoldHead head = new FoldHead(dynamo, context, table);
+    assertThat(on(head::read)).isEqualTo(FoldHead.State.NONE);
+    assertThat(on(() -> head.claim(1))).isPresent();
+    Instant first = Instant.parse("2026-11-21T10:00:01Z");
+    assertThat(on(() -> head.advance(1, 0, 1, first))).contains(new FoldHead.State(1, 1, first));
+    assertThat(on(() -> head.advance(1, 0, 1, first))).as("period 1 published twice").isEmpty();
+    // A second owner takes over: from its claim on, the first one's advances are refused, even the
+    // one it had prepared for the period it saw last.
+    assertThat(on(() -> head.claim(2))).contains(new FoldHead.State(1, 2, first));
+    assertThat(on(() -> head.advance(1, 1, 2, first.plusSeconds(1)))).isEmpty();
+    assertThat(on(() -> head.claim(1))).as("an older epoch cannot claim back").isEmpty();
+    Instant second = first.plusSeconds(2);
+    assertThat(on(() -> head.advance(2, 1, 2, second))).contains(new FoldHead.State(2, 2, second));
+    assertThat(on(head::read)).isEqualTo(new FoldHead.State(2, 2, second));
+    assertThatThrownBy(() -> head.advance(2, 2, 4, second)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private Lease lease(String owner, Clock clock) {
+    return new Lease(dynamo, context, table, owner, LENGTH, MARGIN, clock);
+  }
+
+  /** Runs a call on the test's context and waits for its result. */
+  private <T> T on(Supplier<Future<T>> call) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> call.get().onComplete(done -> {
+      if (done.succeeded()) {
+        result.complete(done.result());
+      } else {
+        result.completeExceptionally(done.cause());
+      }
+    }));
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  /** A clock that moves only when told: each owner's view of the time. */
+  static final class MovableClock extends Clock {
+    private Instant now = Instant.parse("2026-11-21T10:00:00Z");
+
+    void move(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SortedMap;
@@ -133,15 +132,16 @@ final class ExportRoutes {
   /**
    * NDJSON unless the client prefers CSV; 406 if it accepts neither. Each type's weight is the
    * {@code q} of the most specific range that matches it ({@code text/csv}, then {@code text/*},
-   * then {@code *}{@code /*}; {@code application/json} counts as NDJSON); {@code q=0} refuses it.
+   * then {@code *}{@code /*}; for NDJSON its own name, then {@code application/json}, then
+   * {@code application/*}, then {@code *}{@code /*}); {@code q=0} refuses it.
    * The heavier wins; between equals, the one named first, and NDJSON where one range names both.
    */
   static String mediaType(String accept) {
     if (accept == null || accept.isBlank()) {
       return NDJSON;
     }
-    Weight ndjson = weight(accept, Set.of(NDJSON, "application/json"), "application/*");
-    Weight csv = weight(accept, Set.of(CSV), "text/*");
+    Weight ndjson = weight(accept, NDJSON, "application/json", "application/*");
+    Weight csv = weight(accept, CSV, null, "text/*");
     if (csv.q() > 0 && (csv.q() > ndjson.q() || csv.q() == ndjson.q() && csv.position() < ndjson.position())) {
       return CSV;
     }
@@ -155,14 +155,16 @@ final class ExportRoutes {
   private record Weight(double q, int position) {
   }
 
-  private static Weight weight(String accept, Set<String> exact, String typeWildcard) {
+  /** The weight of {@code type}, which {@code alias} (if any) also names, less specifically. */
+  private static Weight weight(String accept, String type, String alias, String typeWildcard) {
     Weight best = new Weight(0, Integer.MAX_VALUE);
     int bestSpecificity = 0;
     String[] ranges = accept.split(",");
     for (int position = 0; position < ranges.length; position++) {
       String[] parts = ranges[position].split(";");
       String range = parts[0].trim().toLowerCase(Locale.ROOT);
-      int specificity = exact.contains(range) ? 3 : range.equals(typeWildcard) ? 2 : range.equals("*/*") ? 1 : 0;
+      int specificity = range.equals(type) ? 4 : range.equals(alias) ? 3 : range.equals(typeWildcard) ? 2
+          : range.equals("*/*") ? 1 : 0;
       if (specificity > bestSpecificity) {
         bestSpecificity = specificity;
         best = new Weight(quality(parts), position);

@@ -27,14 +27,13 @@ final class Publishers {
       return new SnsPublisher(aws.sns(), config.publishing().topicArn());
     }
     if (config.publishing().publishToQueue()) {
-      Config.Stack stack = config.stack();
-      Supplier<CompletableFuture<String>> url = stack.queueUrl() != null
-          ? () -> CompletableFuture.completedFuture(stack.queueUrl()) : queueUrl(aws, stack.queueName());
-      return payloads -> url.get()
+      Supplier<CompletableFuture<QueuePublisher>> queue = once(() -> Resources.queueUrl(aws, config.stack())
+          .thenApply(url -> new QueuePublisher(aws.sqs(), url, Clock.systemUTC())));
+      return payloads -> queue.get()
           .exceptionally(failure -> {
             throw new PublishFailedException("the ingest queue is not known yet (" + AwsErrors.code(failure) + ")");
           })
-          .thenCompose(queue -> new QueuePublisher(aws.sqs(), queue, Clock.systemUTC()).publish(payloads));
+          .thenCompose(publisher -> publisher.publish(payloads));
     }
     return payloads -> CompletableFuture.failedFuture(
         new PublishFailedException("no ingest topic configured (LOGMETER_TOPIC_ARN)"));
@@ -48,17 +47,27 @@ final class Publishers {
           .subject("logmeter usage alert")).thenApply(r -> null);
     }
     if (config.publishing().publishToQueue()) {
-      Supplier<CompletableFuture<String>> url = queueUrl(aws, alerts.alertQueueName());
+      Supplier<CompletableFuture<String>> url = once(() -> aws.sqs()
+          .getQueueUrl(q -> q.queueName(alerts.alertQueueName())).thenApply(r -> r.queueUrl()));
       return (id, alert) -> url.get().thenCompose(q -> aws.sqs().sendMessage(s -> s.queueUrl(q).messageBody(alert)))
           .thenApply(r -> null);
     }
     return (id, alert) -> CompletableFuture.failedFuture(new IllegalStateException("no alert topic configured"));
   }
 
-  /** A queue's URL, asked of SQS at the first use, and again at the first use after a failure. */
-  private static Supplier<CompletableFuture<String>> queueUrl(AwsClients aws, String name) {
-    AtomicReference<CompletableFuture<String>> url = new AtomicReference<>();
-    return () -> url.updateAndGet(known -> known != null && !known.isCompletedExceptionally() ? known
-        : aws.sqs().getQueueUrl(q -> q.queueName(name)).thenApply(r -> r.queueUrl()));
+  /**
+   * {@code lookup}'s answer, asked at the first use and kept; asked again at the first use after it
+   * failed. Concurrent first uses may each ask; one answer is kept.
+   */
+  private static <T> Supplier<CompletableFuture<T>> once(Supplier<CompletableFuture<T>> lookup) {
+    AtomicReference<CompletableFuture<T>> known = new AtomicReference<>();
+    return () -> {
+      CompletableFuture<T> current = known.get();
+      if (current != null && !current.isCompletedExceptionally()) {
+        return current;
+      }
+      CompletableFuture<T> asked = lookup.get();
+      return known.compareAndSet(current, asked) ? asked : known.get();
+    };
   }
 }

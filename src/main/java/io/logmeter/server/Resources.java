@@ -1,6 +1,9 @@
 package io.logmeter.server;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import io.logmeter.retry.AwsErrors;
@@ -82,9 +85,7 @@ public final class Resources {
 
   /** Checks that every resource answers; returns the queue URL. */
   public static CompletableFuture<String> verify(AwsClients aws, Config config) {
-    CompletableFuture<String> queueUrl = config.stack().queueUrl() != null
-        ? CompletableFuture.completedFuture(config.stack().queueUrl())
-        : aws.sqs().getQueueUrl(q -> q.queueName(config.stack().queueName())).thenApply(r -> r.queueUrl());
+    CompletableFuture<String> queueUrl = queueUrl(aws, config.stack());
     CompletableFuture<?> queue = queueUrl.thenCompose(url -> aws.sqs().getQueueAttributes(a -> a.queueUrl(url)
         .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)));
     CompletableFuture<?> bucket = aws.s3().headBucket(b -> b.bucket(config.stack().bucket()));
@@ -97,6 +98,12 @@ public final class Resources {
           }
         });
     return CompletableFuture.allOf(queue, bucket, ledger, usage).thenCompose(v -> queueUrl);
+  }
+
+  /** The ingest queue's URL: as configured, or asked of SQS by the queue's name. */
+  static CompletableFuture<String> queueUrl(AwsClients aws, Config.Stack stack) {
+    return stack.queueUrl() != null ? CompletableFuture.completedFuture(stack.queueUrl())
+        : aws.sqs().getQueueUrl(q -> q.queueName(stack.queueName())).thenApply(r -> r.queueUrl());
   }
 
   /** A usage table created before the index (local mode keeps its data) gets it added. */
@@ -138,28 +145,33 @@ public final class Resources {
           }
           return aws.sqs().getQueueUrl(u -> u.queueName(name))
               .thenCompose(url -> aws.sqs().getQueueAttributes(a -> a.queueUrl(url.queueUrl())
-                  .attributeNames(attributes.keySet())))
-              .thenApply(existing -> {
-                throw new ResourceConflict(queueConflict(name, attributes, existing.attributes()));
-              });
+                      .attributeNames(attributes.keySet()))
+                  .thenApply(existing -> {
+                    List<String> differences = differences(attributes, existing.attributes());
+                    if (differences.isEmpty()) {
+                      // Refused over spelling only (a count written as a number): the queue is as asked.
+                      return url.queueUrl();
+                    }
+                    throw new ResourceConflict("the queue " + name + " exists with other attributes than this "
+                        + "configuration gives it: " + String.join("; ", differences) + "; set the configuration to "
+                        + "the queue's values, or change or delete the queue, or set createResources=false to use "
+                        + "it as it is");
+                  }));
         })
         .thenCompose(url -> url);
   }
 
-  /** What the existing queue has and the configuration asks, attribute by attribute, and the way out. */
-  static String queueConflict(String name, Map<QueueAttributeName, String> wanted,
-      Map<QueueAttributeName, String> existing) {
-    StringBuilder message = new StringBuilder("the queue " + name + " exists with other attributes than this "
-        + "configuration gives it:");
-    new java.util.TreeMap<>(wanted).forEach((attribute, value) -> {
+  /** Each attribute the existing queue has otherwise than asked: its value there, the one asked, the setting. */
+  static List<String> differences(Map<QueueAttributeName, String> wanted, Map<QueueAttributeName, String> existing) {
+    List<String> differences = new ArrayList<>();
+    new TreeMap<>(wanted).forEach((attribute, value) -> {
       String theirs = existing.get(attribute);
       if (!sameAttribute(attribute, value, theirs)) {
-        message.append(' ').append(attribute).append(" is ").append(theirs).append(", the configuration asks ")
-            .append(value).append(QUEUE_SETTINGS.getOrDefault(attribute, " (fixed by logmeter)")).append(';');
+        differences.add(attribute + " is " + theirs + ", the configuration asks " + value
+            + QUEUE_SETTINGS.getOrDefault(attribute, " (fixed by logmeter)"));
       }
     });
-    return message.append(" set the configuration to the queue's values, or change or delete the queue, or set "
-        + "createResources=false to use it as it is").toString();
+    return differences;
   }
 
   /** The settings behind the queue's attributes, for the conflict's message. */

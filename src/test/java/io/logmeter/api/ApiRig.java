@@ -1,5 +1,6 @@
 package io.logmeter.api;
 
+import io.logmeter.TestStack;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -9,11 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -56,7 +53,7 @@ final class ApiRig {
 
   /** Another process may take the free port before the verticle listens on it: then it tries another. */
   private static Future<ApiRig> deploy(Vertx vertx, ApiServices services, Contract contract, int tries) {
-    int port = freePort();
+    int port = TestStack.freePort();
     return vertx.deployVerticle(new ApiVerticle("127.0.0.1", port, services))
         .map(id -> new ApiRig(vertx.createHttpClient(), port, contract))
         .recover(failure -> tries > 1 ? deploy(vertx, services, contract, tries - 1) : Future.failedFuture(failure));
@@ -66,7 +63,7 @@ final class ApiRig {
   static ApiKeys keys(Map<String, Set<String>> scopesByKey) {
     List<String> entries = new ArrayList<>();
     scopesByKey.forEach((key, scopes) -> entries.add("key" + entries.size() + ":"
-        + String.join("+", new TreeSet<>(scopes)) + ":" + sha256(key)));
+        + String.join("+", new TreeSet<>(scopes)) + ":" + HexFormat.of().formatHex(ApiKeys.sha256(key))));
     return ApiKeys.from(String.join(",", entries), false);
   }
 
@@ -102,21 +99,5 @@ final class ApiRig {
         .compose(request -> body == null ? request.send() : request.send(body))
         .compose(response -> response.body().map(read -> new Answer(response.statusCode(), response.headers(),
             read.toString(StandardCharsets.UTF_8))));
-  }
-
-  private static String sha256(String key) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -51,6 +51,9 @@ class ExportMediaTypeTest {
     // The more specific range decides: */* does not bring back a type refused by name.
     assertThat(ExportRoutes.mediaType("application/x-ndjson;q=0, */*")).isEqualTo(CSV);
     assertThat(ExportRoutes.mediaType("application/*;q=0, text/*;q=0.2")).isEqualTo(CSV);
+    // NDJSON's own name is more specific than its alias application/json.
+    assertThat(ExportRoutes.mediaType("application/json;q=0, application/x-ndjson")).isEqualTo(NDJSON);
+    assertThat(ExportRoutes.mediaType("*/*;q=0.5, application/json;q=0, application/x-ndjson")).isEqualTo(NDJSON);
   }
 
   @Test

@@ -37,11 +37,11 @@ class ResourceConflictTest {
     String arn = "arn:aws:sqs:eu-west-1:000000000000:logmeter-dlq";
     Map<QueueAttributeName, String> wanted = Map.of(QueueAttributeName.REDRIVE_POLICY,
         "{\"deadLetterTargetArn\":\"" + arn + "\",\"maxReceiveCount\":\"5\"}");
-    String same = Resources.queueConflict("q", wanted, Map.of(QueueAttributeName.REDRIVE_POLICY,
-        "{\"maxReceiveCount\":5,\"deadLetterTargetArn\":\"" + arn + "\"}"));
-    String other = Resources.queueConflict("q", wanted, Map.of(QueueAttributeName.REDRIVE_POLICY,
-        "{\"maxReceiveCount\":3,\"deadLetterTargetArn\":\"" + arn + "\"}"));
-    assertThat(same).doesNotContain("RedrivePolicy is");
-    assertThat(other).contains("RedrivePolicy is {\"maxReceiveCount\":3").contains("(maxReceiveCount, dlqName)");
+    assertThat(Resources.differences(wanted, Map.of(QueueAttributeName.REDRIVE_POLICY,
+        "{\"maxReceiveCount\":5,\"deadLetterTargetArn\":\"" + arn + "\"}"))).isEmpty();
+    assertThat(Resources.differences(wanted, Map.of(QueueAttributeName.REDRIVE_POLICY,
+        "{\"maxReceiveCount\":3,\"deadLetterTargetArn\":\"" + arn + "\"}")))
+        .singleElement().asString().startsWith("RedrivePolicy is {\"maxReceiveCount\":3")
+        .endsWith("(maxReceiveCount, dlqName)");
   }
 }

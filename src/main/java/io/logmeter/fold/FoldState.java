@@ -29,6 +29,9 @@ public final class FoldState {
   public record Folded(List<Tally> counted, int duplicates, List<ArchivedRecord> late) {
   }
 
+  private record AccountHour(String accountId, Instant hour) {
+  }
+
   private static final class Hour {
     final IdSet ids = new IdSet();
     long bytes;
@@ -46,7 +49,7 @@ public final class FoldState {
 
   /** Folds the records of one archive object (or of several): each id is counted once per hour. */
   public Folded fold(List<ArchivedRecord> records) {
-    Map<String, long[]> added = new LinkedHashMap<>();
+    Map<AccountHour, long[]> added = new LinkedHashMap<>();
     List<ArchivedRecord> late = new ArrayList<>();
     int duplicates = 0;
     for (ArchivedRecord archived : records) {
@@ -64,15 +67,12 @@ public final class FoldState {
       }
       tally.bytes += r.bytes();
       tally.messages++;
-      long[] sums = added.computeIfAbsent(r.accountId() + ' ' + hour, k -> new long[2]);
+      long[] sums = added.computeIfAbsent(new AccountHour(r.accountId(), hour), k -> new long[2]);
       sums[0] += r.bytes();
       sums[1]++;
     }
     List<Tally> counted = new ArrayList<>(added.size());
-    added.forEach((key, sums) -> {
-      int space = key.indexOf(' ');
-      counted.add(new Tally(key.substring(0, space), Instant.parse(key.substring(space + 1)), sums[0], sums[1]));
-    });
+    added.forEach((key, sums) -> counted.add(new Tally(key.accountId(), key.hour(), sums[0], sums[1])));
     return new Folded(counted, duplicates, late);
   }
 

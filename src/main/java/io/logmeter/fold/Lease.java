@@ -1,27 +1,27 @@
 package io.logmeter.fold;
 
-import io.logmeter.ledger.CounterKeys;
-import io.logmeter.retry.AwsErrors;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * Who folds: one owner at a time, each owner with an epoch no owner had before it. One item of the
- * usage table ({@code pk} {@value #PARTITION}, {@code sk} {@value #SORT}) holds the owner, its epoch
- * and when its lease ends; every change is a conditional write, so two instances never both
- * believe they took the same epoch.
+ * usage table ({@code pk} {@value FoldItems#PARTITION}, {@code sk} {@value #SORT}) holds the owner,
+ * its epoch and when its lease ends; every change is a conditional write, so two instances never
+ * both believe they took the same epoch.
  *
- * <p>A lease is taken only once it has ended by the taker's clock, and an owner stops acting once
- * its lease has ended by its own clock less {@code margin} without a renewal: clocks that differ by
- * less than the margin never let two owners act at once. Whatever gets past that (a process frozen
+ * <p>A lease is taken only once it has ended by the taker's clock (or by its own owner again, with
+ * a new epoch, after a renewal too late or a take whose reply was lost), and an owner stops acting
+ * once {@code length - margin} has passed since its last successful write, timed by the monotonic
+ * clock (a step of the wall clock moves nothing): wall clocks that differ by less than the margin
+ * never let two owners act at once. Whatever gets past that (a process frozen
  * mid-write) is stopped by the epoch: what the fold publishes is conditional on it
  * ({@link FoldHead}).
  *
@@ -29,7 +29,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  */
 public final class Lease {
 
-  static final String PARTITION = "#fold";
   static final String SORT = "lease";
   private static final String OWNER = "owner";
   private static final String EPOCH = "epoch";
@@ -42,12 +41,17 @@ public final class Lease {
   private final Duration length;
   private final Duration margin;
   private final Clock clock;
-  /** The epoch held and when this owner stops acting, by its own clock; none when not held. */
+  private final LongSupplier nanoTime;
+  /** The epoch held and when this owner stops acting, on the monotonic clock; none when not held. */
   private long epoch;
-  private long actUntilMillis;
+  private long actUntilNanos;
 
+  /**
+   * @param clock the wall clock, for the lease's end as the item stores it
+   * @param nanoTime the monotonic clock ({@code System::nanoTime}), for when this owner stops acting
+   */
   public Lease(DynamoDbAsyncClient dynamo, Context context, String table, String owner, Duration length,
-      Duration margin, Clock clock) {
+      Duration margin, Clock clock, LongSupplier nanoTime) {
     if (margin.compareTo(length) >= 0) {
       throw new IllegalArgumentException("the margin must be shorter than the lease");
     }
@@ -58,11 +62,12 @@ public final class Lease {
     this.length = length;
     this.margin = margin;
     this.clock = clock;
+    this.nanoTime = nanoTime;
   }
 
   /** The epoch this instance may act under now, if it holds the lease. */
   public Optional<Long> held() {
-    return epoch > 0 && clock.millis() < actUntilMillis ? Optional.of(epoch) : Optional.empty();
+    return epoch > 0 && nanoTime.getAsLong() - actUntilNanos < 0 ? Optional.of(epoch) : Optional.empty();
   }
 
   /**
@@ -71,12 +76,15 @@ public final class Lease {
    */
   public Future<Optional<Long>> takeOrRenew() {
     long now = clock.millis();
+    long started = nanoTime.getAsLong();
     if (held().isPresent()) {
-      return renew(now);
+      return write("SET #ends = :ends", "#owner = :me AND #epoch = :epoch",
+          Map.of(":me", s(owner), ":epoch", n(epoch), ":ends", n(now + length.toMillis())), started);
     }
     return write("SET #owner = :me, #epoch = if_not_exists(#epoch, :zero) + :one, #ends = :ends",
-        "attribute_not_exists(#owner) OR #ends < :now", Map.of(
-            ":me", s(owner), ":zero", n(0), ":one", n(1), ":ends", n(now + length.toMillis()), ":now", n(now)), now);
+        "attribute_not_exists(#owner) OR #ends < :now OR #owner = :me", Map.of(
+            ":me", s(owner), ":zero", n(0), ":one", n(1), ":ends", n(now + length.toMillis()), ":now", n(now)),
+        started);
   }
 
   /** Ends the lease now, so that another instance takes it at once (a drain); no-op when not held. */
@@ -86,48 +94,33 @@ public final class Lease {
     }
     long released = epoch;
     epoch = 0;
-    return Future.fromCompletionStage(dynamo.updateItem(u -> u.tableName(table).key(key())
+    return Future.fromCompletionStage(dynamo.updateItem(u -> u.tableName(table).key(FoldItems.key(SORT))
             .updateExpression("SET #ends = :zero")
             .conditionExpression("#owner = :me AND #epoch = :epoch")
             .expressionAttributeNames(Map.of("#owner", OWNER, "#epoch", EPOCH, "#ends", ENDS))
             .expressionAttributeValues(Map.of(":zero", n(0), ":me", s(owner), ":epoch", n(released)))), context)
-        .<Void>mapEmpty()
-        .recover(failure -> AwsErrors.unwrap(failure) instanceof ConditionalCheckFailedException
-            ? Future.succeededFuture() : Future.failedFuture(failure));
-  }
-
-  private Future<Optional<Long>> renew(long now) {
-    return write("SET #ends = :ends", "#owner = :me AND #epoch = :epoch",
-        Map.of(":me", s(owner), ":epoch", n(epoch), ":ends", n(now + length.toMillis())), now);
+        .map(Optional::of)
+        .recover(FoldItems::emptyIfRefused)
+        .mapEmpty();
   }
 
   /**
    * One conditional write. Refused: another holds the lease, and this instance holds nothing. A
    * failure of another kind leaves what this instance holds as it was: it stops acting when its
-   * lease runs out unrenewed.
+   * lease runs out unrenewed. {@code started}: when the write was sent, on the monotonic clock.
    */
   private Future<Optional<Long>> write(String update, String condition, Map<String, AttributeValue> values,
-      long now) {
-    return Future.fromCompletionStage(dynamo.updateItem(u -> u.tableName(table).key(key())
+      long started) {
+    return Future.fromCompletionStage(dynamo.updateItem(u -> u.tableName(table).key(FoldItems.key(SORT))
             .updateExpression(update).conditionExpression(condition)
             .expressionAttributeNames(Map.of("#owner", OWNER, "#epoch", EPOCH, "#ends", ENDS))
             .expressionAttributeValues(values).returnValues(ReturnValue.ALL_NEW)), context)
         .map(written -> {
-          epoch = Long.parseLong(written.attributes().get(EPOCH).n());
-          actUntilMillis = now + length.minus(margin).toMillis();
+          epoch = FoldItems.number(written.attributes(), EPOCH);
+          actUntilNanos = started + length.minus(margin).toNanos();
           return Optional.of(epoch);
         })
-        .recover(failure -> {
-          if (AwsErrors.unwrap(failure) instanceof ConditionalCheckFailedException) {
-            epoch = 0;
-            return Future.succeededFuture(Optional.empty());
-          }
-          return Future.failedFuture(failure);
-        });
-  }
-
-  private static Map<String, AttributeValue> key() {
-    return Map.of(CounterKeys.PARTITION, s(PARTITION), CounterKeys.SORT, s(SORT));
+        .recover(failure -> FoldItems.<Long>emptyIfRefused(failure).onSuccess(refused -> epoch = 0));
   }
 
   private static AttributeValue s(String value) {
@@ -135,6 +128,6 @@ public final class Lease {
   }
 
   private static AttributeValue n(long value) {
-    return AttributeValue.fromN(Long.toString(value));
+    return FoldItems.n(value);
   }
 }

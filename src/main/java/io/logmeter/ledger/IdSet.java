@@ -17,7 +17,7 @@ public final class IdSet {
   private boolean hasZero;
   private Set<String> others;
 
-  public boolean contains(String id) {
+  boolean contains(String id) {
     if (!isUuidShaped(id)) {
       return others != null && others.contains(id);
     }
@@ -70,7 +70,7 @@ public final class IdSet {
   }
 
   /** Roughly the bytes held, for the cache's weigher. */
-  public long weight() {
+  long weight() {
     return 16L + slots.length * 8L + (others == null ? 0 : others.size() * 100L);
   }
 

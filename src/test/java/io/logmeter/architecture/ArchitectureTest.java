@@ -131,7 +131,7 @@ class ArchitectureTest {
         // The alert items of the usage table.
         "alerts", java.util.Set.of("alertState", "alertTotal"),
         // The fold's lease and head, items of the usage table.
-        "fold", java.util.Set.of("#fold", "owner", "epoch", "endsAtMillis", "period", "countedThroughMillis"));
+        "fold", java.util.Set.of("#fold", "owner", "epoch", "endsAtMillis", "period", "publishedBy", "countedThroughMillis"));
     java.util.regex.Pattern literal = java.util.regex.Pattern.compile("\"([^\"\\\\\\n]*+(?:\\\\.[^\"\\\\\\n]*+)*+)\"");
     java.util.List<String> offences = new java.util.ArrayList<>();
     java.nio.file.Path root = java.nio.file.Path.of("src/main/java/io/logmeter");

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * The fold's lease and head against the local DynamoDB server: one owner at a time, a new epoch for
@@ -54,12 +54,15 @@ class LeaseTest {
   }
 
   @BeforeEach
-  void table() {
+  void table() throws InterruptedException {
     table = "fold-" + UUID.randomUUID().toString().substring(0, 8);
     stack.dynamo.createTable(t -> t.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
         .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
             a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
         .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+    // dynalite may still be creating a new table at the first look.
+    TestStack.await(Duration.ofSeconds(10), "table " + table + " active", () ->
+        stack.dynamo.describeTable(d -> d.tableName(table)).table().tableStatus() == TableStatus.ACTIVE);
     context = vertx.getOrCreateContext();
   }
 
@@ -100,26 +103,51 @@ class LeaseTest {
   }
 
   @Test
+  void anOwnerThatRenewedTooLateTakesItsLeaseBackWithANewEpoch() throws Exception {
+    MovableClock clock = new MovableClock();
+    Lease a = lease("a", clock);
+    Lease b = lease("b", clock);
+    assertThat(on(a::takeOrRenew)).contains(1L);
+    // a's renewal comes inside the margin: a no longer acts, but the item still says a's lease runs.
+    clock.move(Duration.ofSeconds(9));
+    assertThat(a.held()).isEmpty();
+    assertThat(on(b::takeOrRenew)).isEmpty();
+    assertThat(on(a::takeOrRenew)).as("a takes it back, fenced from its own earlier writes").contains(2L);
+  }
+
+  @Test
+  void aStepOfTheWallClockDoesNotLetAnOwnerActPastItsLease() throws Exception {
+    MovableClock clock = new MovableClock();
+    Lease a = lease("a", clock);
+    assertThat(on(a::takeOrRenew)).contains(1L);
+    clock.move(Duration.ofSeconds(7));
+    clock.step(Duration.ofSeconds(-5));
+    clock.move(Duration.ofSeconds(2));
+    assertThat(a.held()).as("8 s have passed, whatever the wall clock says").isEmpty();
+  }
+
+  @Test
   void anOwnerWhoseEpochWasOvertakenPublishesNothing() throws Exception {
     FoldHead head = new FoldHead(dynamo, context, table);
     assertThat(on(head::read)).isEqualTo(FoldHead.State.NONE);
     assertThat(on(() -> head.claim(1))).isPresent();
     Instant first = Instant.parse("2026-11-21T10:00:01Z");
-    assertThat(on(() -> head.advance(1, 0, 1, first))).contains(new FoldHead.State(1, 1, first));
+    assertThat(on(() -> head.advance(1, 0, 1, first))).contains(new FoldHead.State(1, 1, 1, first));
     assertThat(on(() -> head.advance(1, 0, 1, first))).as("period 1 published twice").isEmpty();
     // A second owner takes over: from its claim on, the first one's advances are refused, even the
     // one it had prepared for the period it saw last.
-    assertThat(on(() -> head.claim(2))).contains(new FoldHead.State(1, 2, first));
+    assertThat(on(() -> head.claim(2))).contains(new FoldHead.State(1, 2, 1, first));
     assertThat(on(() -> head.advance(1, 1, 2, first.plusSeconds(1)))).isEmpty();
     assertThat(on(() -> head.claim(1))).as("an older epoch cannot claim back").isEmpty();
     Instant second = first.plusSeconds(2);
-    assertThat(on(() -> head.advance(2, 1, 2, second))).contains(new FoldHead.State(2, 2, second));
-    assertThat(on(head::read)).isEqualTo(new FoldHead.State(2, 2, second));
-    assertThatThrownBy(() -> head.advance(2, 2, 4, second)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(on(() -> head.advance(2, 1, 2, first.minusMillis(1)))).as("counting through earlier than the head").isEmpty();
+    assertThat(on(() -> head.advance(2, 1, 2, second))).contains(new FoldHead.State(2, 2, 2, second));
+    assertThat(on(head::read)).isEqualTo(new FoldHead.State(2, 2, 2, second));
+    assertThatThrownBy(() -> on(() -> head.advance(2, 2, 4, second))).hasCauseInstanceOf(IllegalArgumentException.class);
   }
 
-  private Lease lease(String owner, Clock clock) {
-    return new Lease(dynamo, context, table, owner, LENGTH, MARGIN, clock);
+  private Lease lease(String owner, MovableClock clock) {
+    return new Lease(dynamo, context, table, owner, LENGTH, MARGIN, clock, clock::nanos);
   }
 
   /** Runs a call on the test's context and waits for its result. */
@@ -138,8 +166,19 @@ class LeaseTest {
   /** A clock that moves only when told: each owner's view of the time. */
   static final class MovableClock extends Clock {
     private Instant now = Instant.parse("2026-11-21T10:00:00Z");
+    private long monotonic;
 
     void move(Duration by) {
+      now = now.plus(by);
+      monotonic += by.toNanos();
+    }
+
+    /** The monotonic clock moves with the wall clock here; {@link #step} moves the wall clock alone. */
+    long nanos() {
+      return monotonic;
+    }
+
+    void step(Duration by) {
       now = now.plus(by);
     }
 

@@ -1,0 +1,59 @@
+package io.logmeter.fold;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one period of the fold publishes, as the S3 object {@link #key} the head names: the epoch
+ * and number it was published under, the instant through which it counts, the archive objects it
+ * folded (what a new owner folds again to rebuild its ids), and the sums it added per account and
+ * hour (what every instance adds to its cache).
+ */
+public record FoldPeriod(long epoch, long period, Instant countedThrough, List<String> objects,
+    List<FoldState.Tally> counted) {
+
+  public FoldPeriod {
+    objects = List.copyOf(objects);
+    counted = List.copyOf(counted);
+  }
+
+  /**
+   * Where period {@code period} published under {@code epoch} is kept: the epoch in the key, so that
+   * an overtaken owner's late write of a number never replaces the object the head names; numbers
+   * zero-padded so that keys sort as they do.
+   */
+  public static String key(long epoch, long period) {
+    return String.format("fold/%019d/%019d.json", epoch, period);
+  }
+
+  public String key() {
+    return key(epoch, period);
+  }
+
+  public byte[] encode() {
+    JsonArray tallies = new JsonArray();
+    for (FoldState.Tally t : counted) {
+      tallies.add(new JsonArray().add(t.accountId()).add(t.hour().toString()).add(t.bytes()).add(t.messages()));
+    }
+    return new JsonObject().put("epoch", epoch).put("period", period).put("countedThrough", countedThrough.toString())
+        .put("objects", new JsonArray(new ArrayList<>(objects))).put("counted", tallies)
+        .encode().getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static FoldPeriod decode(byte[] object) {
+    JsonObject json = new JsonObject(new String(object, StandardCharsets.UTF_8));
+    List<String> objects = new ArrayList<>();
+    json.getJsonArray("objects").forEach(key -> objects.add((String) key));
+    List<FoldState.Tally> counted = new ArrayList<>();
+    for (Object entry : json.getJsonArray("counted")) {
+      JsonArray t = (JsonArray) entry;
+      counted.add(new FoldState.Tally(t.getString(0), Instant.parse(t.getString(1)), t.getLong(2), t.getLong(3)));
+    }
+    return new FoldPeriod(json.getLong("epoch"), json.getLong("period"), Instant.parse(json.getString("countedThrough")),
+        objects, counted);
+  }
+}

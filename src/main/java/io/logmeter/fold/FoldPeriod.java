@@ -9,11 +9,12 @@ import java.util.List;
 
 /**
  * What one period of the fold publishes, as the S3 object {@link #key} the head names: the epoch
- * and number it was published under, the instant through which it counts, the archive objects it
- * folded (what a new owner folds again to rebuild its ids), and the sums it added per account and
- * hour (what every instance adds to its cache).
+ * and number it was published under, the epoch that published the period before it (so that the
+ * periods can be read back from the head, whatever epochs published them), the instant through
+ * which it counts, the archive objects it folded (what a new owner folds again to rebuild its ids),
+ * and the sums it added per account and hour (what every instance adds to its cache).
  */
-public record FoldPeriod(long epoch, long period, Instant countedThrough, List<String> objects,
+public record FoldPeriod(long epoch, long period, long previousEpoch, Instant countedThrough, List<String> objects,
     List<FoldState.Tally> counted) {
 
   public FoldPeriod {
@@ -39,7 +40,8 @@ public record FoldPeriod(long epoch, long period, Instant countedThrough, List<S
     for (FoldState.Tally t : counted) {
       tallies.add(new JsonArray().add(t.accountId()).add(t.hour().toString()).add(t.bytes()).add(t.messages()));
     }
-    return new JsonObject().put("epoch", epoch).put("period", period).put("countedThrough", countedThrough.toString())
+    return new JsonObject().put("epoch", epoch).put("period", period).put("previousEpoch", previousEpoch)
+        .put("countedThrough", countedThrough.toString())
         .put("objects", new JsonArray(new ArrayList<>(objects))).put("counted", tallies)
         .encode().getBytes(StandardCharsets.UTF_8);
   }
@@ -53,7 +55,7 @@ public record FoldPeriod(long epoch, long period, Instant countedThrough, List<S
       JsonArray t = (JsonArray) entry;
       counted.add(new FoldState.Tally(t.getString(0), Instant.parse(t.getString(1)), t.getLong(2), t.getLong(3)));
     }
-    return new FoldPeriod(json.getLong("epoch"), json.getLong("period"), Instant.parse(json.getString("countedThrough")),
-        objects, counted);
+    return new FoldPeriod(json.getLong("epoch"), json.getLong("period"), json.getLong("previousEpoch"),
+        Instant.parse(json.getString("countedThrough")), objects, counted);
   }
 }

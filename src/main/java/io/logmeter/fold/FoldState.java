@@ -1,8 +1,7 @@
 package io.logmeter.fold;
 
-import io.logmeter.archive.ArchivedRecord;
+import io.logmeter.archive.RawRecord;
 import io.logmeter.ledger.IdSet;
-import io.logmeter.message.LogRecord;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ public final class FoldState {
   }
 
   /** What one fold did: the sums it added per account and hour, the duplicates, the late records. */
-  public record Folded(List<Tally> counted, int duplicates, List<ArchivedRecord> late) {
+  public record Folded(List<Tally> counted, int duplicates, List<RawRecord> late) {
   }
 
   private record AccountHour(String accountId, Instant hour) {
@@ -47,16 +46,15 @@ public final class FoldState {
     this.compactedBefore = compactedBefore.truncatedTo(ChronoUnit.HOURS);
   }
 
-  /** Folds the records of one archive object (or of several): each id is counted once per hour. */
-  public Folded fold(List<ArchivedRecord> records) {
+  /** Folds the records of archive objects, as read back: each id is counted once per hour. */
+  public Folded fold(List<RawRecord> records) {
     Map<AccountHour, long[]> added = new LinkedHashMap<>();
-    List<ArchivedRecord> late = new ArrayList<>();
+    List<RawRecord> late = new ArrayList<>();
     int duplicates = 0;
-    for (ArchivedRecord archived : records) {
-      LogRecord r = archived.record();
+    for (RawRecord r : records) {
       Instant hour = r.eventTime().truncatedTo(ChronoUnit.HOURS);
       if (hour.isBefore(compactedBefore)) {
-        late.add(archived);
+        late.add(r);
         continue;
       }
       Hour tally = hours.computeIfAbsent(hour, h -> new LinkedHashMap<>()).computeIfAbsent(r.accountId(),

@@ -1,5 +1,7 @@
 package io.logmeter.reconcile;
 
+import io.logmeter.archive.RawRecord;
+
 import io.logmeter.usage.Usage;
 import java.time.LocalDate;
 import java.util.HashSet;

@@ -1,5 +1,7 @@
 package io.logmeter.reconcile;
 
+import io.logmeter.archive.RawRecordReader;
+
 import io.logmeter.usage.Usage;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -12,12 +12,12 @@ class FoldPeriodTest {
 
   @Test
   void aPeriodReadsBackAsWritten() {
-    FoldPeriod period = new FoldPeriod(3, 41, Instant.parse("2026-11-21T10:00:01.250Z"),
+    FoldPeriod period = new FoldPeriod(3, 41, 2, Instant.parse("2026-11-21T10:00:01.250Z"),
         List.of("raw/dt=2026-11-21/hr=10/a.ndjson", "raw/dt=2026-11-21/hr=10/b.ndjson"),
         List.of(new FoldState.Tally("6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f", Instant.parse("2026-11-21T10:00:00Z"),
             5_000_000_000L, 7)));
     byte[] written = period.encode();
-    assertThat(new String(written, StandardCharsets.UTF_8)).contains("\"period\":41").contains("5000000000");
+    assertThat(new String(written, StandardCharsets.UTF_8)).contains("\"period\":41").contains("\"previousEpoch\":2").contains("5000000000");
     assertThat(FoldPeriod.decode(written)).isEqualTo(period);
   }
 

@@ -2,8 +2,7 @@ package io.logmeter.fold;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.logmeter.Records;
-import io.logmeter.archive.ArchivedRecord;
+import io.logmeter.archive.RawRecord;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ class FoldStateTest {
   @Test
   void eachIdIsCountedOnceWithinAFoldAndAcrossFolds() {
     FoldState state = new FoldState(TEN);
-    ArchivedRecord one = record("m-1", A, "10:05", "abc");
+    RawRecord one = record("m-1", A, "10:05", "abc");
     FoldState.Folded first = state.fold(List.of(one, record("m-2", A, "10:06", "hello"), one,
         record("m-3", B, "10:59", "xy")));
     assertThat(first.counted()).containsExactly(new FoldState.Tally(A, TEN, 8, 2), new FoldState.Tally(B, TEN, 2, 1));
@@ -40,7 +39,7 @@ class FoldStateTest {
     assertThat(state.compactedBefore()).isEqualTo(Instant.parse("2026-11-21T11:00:00Z"));
     assertThat(state.idsHeld()).isEqualTo(2);
 
-    ArchivedRecord again = record("m-1", A, "10:05", "abc");
+    RawRecord again = record("m-1", A, "10:05", "abc");
     FoldState.Folded late = state.fold(List.of(again, record("m-5", A, "11:20", "kl")));
     assertThat(late.late()).containsExactly(again);
     assertThat(late.counted()).containsExactly(new FoldState.Tally(A, Instant.parse("2026-11-21T11:00:00Z"), 2, 1));
@@ -50,14 +49,16 @@ class FoldStateTest {
   @Test
   void recordsOfHoursBeforeTheStartAreLateFromTheFirstFold() {
     FoldState state = new FoldState(Instant.parse("2026-11-21T10:30:00Z"));
-    ArchivedRecord before = record("m-0", A, "09:59", "old");
+    RawRecord before = record("m-0", A, "09:59", "old");
     FoldState.Folded folded = state.fold(List.of(before, record("m-1", A, "10:00", "new")));
     assertThat(folded.late()).containsExactly(before);
     assertThat(folded.counted()).containsExactly(new FoldState.Tally(A, TEN, 3, 1));
     assertThat(state.compact(TEN)).isEmpty();
   }
 
-  private static ArchivedRecord record(String id, String account, String time, String logData) {
-    return Records.record(id).account(account).at("2026-11-21T" + time + ":00Z").logData(logData).archived();
+  /** A record as read back from the archive: billed the UTF-8 length of {@code logData}. */
+  private static RawRecord record(String id, String account, String time, String logData) {
+    return new RawRecord(id, account, Instant.parse("2026-11-21T" + time + ":00Z"),
+        logData.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
   }
 }

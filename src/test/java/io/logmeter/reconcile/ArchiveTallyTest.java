@@ -1,5 +1,7 @@
 package io.logmeter.reconcile;
 
+import io.logmeter.archive.RawRecord;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.logmeter.usage.Usage;

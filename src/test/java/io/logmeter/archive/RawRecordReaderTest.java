@@ -1,9 +1,8 @@
-package io.logmeter.reconcile;
+package io.logmeter.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.logmeter.Records;
-import io.logmeter.archive.ArchiveObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.logmeter.reconcile;
+package io.logmeter.archive;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * Reads the records of one NDJSON archive object. Each line is parsed on its own, so one damaged
  * line is counted as unreadable without losing the rest; {@code logData} is skipped undecoded.
  */
-final class RawRecordReader {
+public final class RawRecordReader {
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -20,7 +20,7 @@ final class RawRecordReader {
   }
 
   /** Hands every readable record to {@code sink}; returns the number of non-empty lines that were not. */
-  static int read(byte[] object, Consumer<RawRecord> sink) {
+  public static int read(byte[] object, Consumer<RawRecord> sink) {
     int unreadable = 0;
     int start = 0;
     while (start < object.length) {

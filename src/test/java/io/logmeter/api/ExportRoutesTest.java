@@ -14,8 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,34 +25,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * OpenAPI contract.
  */
 @ExtendWith(VertxExtension.class)
-class ExportRoutesTest {
+class ExportRoutesTest extends RouteTest {
 
   private static final String KEY = "key-that-reads-usage";
   private static final String ACCOUNT = "6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f";
   private static final String FIRST_ACCOUNT = "0b6c1e2a-4d5f-4a7e-9f3d-2f0d3a8e5c1b";
   private static final String LAST_ACCOUNT = "c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b";
 
-  private static Contract contract;
-  private final Fakes fakes = new Fakes();
-  private ApiRig api;
-
-  @BeforeAll
-  static void loadContract() throws Exception {
-    contract = new Contract();
-  }
-
-  @AfterAll
-  static void closeContract() throws Exception {
-    contract.close();
-  }
-
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext test) {
-    ApiRig.deploy(vertx, fakes.services(vertx, ApiRig.keys(Map.of(KEY, Set.of(ApiKeys.USAGE_READ)))), contract)
-        .onComplete(test.succeeding(rig -> {
-          api = rig;
-          test.completeNow();
-        }));
+    serve(vertx, test, ApiRig.keys(Map.of(KEY, Set.of(ApiKeys.USAGE_READ))));
     fakes.usage.count(ACCOUNT, "2026-11-21", 19, 1).count(ACCOUNT, "2026-12-02", 13, 1)
         .count(FIRST_ACCOUNT, "2026-11-30", 50, 1);
   }

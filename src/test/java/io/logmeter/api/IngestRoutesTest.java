@@ -12,8 +12,6 @@ import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,32 +21,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * answered. Every answer is checked against the OpenAPI contract.
  */
 @ExtendWith(VertxExtension.class)
-class IngestRoutesTest {
+class IngestRoutesTest extends RouteTest {
 
   private static final String KEY = "key-that-writes-logs";
   private static final String ACCOUNT = "6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f";
 
-  private static Contract contract;
-  private final Fakes fakes = new Fakes();
-  private ApiRig api;
-
-  @BeforeAll
-  static void loadContract() throws Exception {
-    contract = new Contract();
-  }
-
-  @AfterAll
-  static void closeContract() throws Exception {
-    contract.close();
-  }
-
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext test) {
-    ApiRig.deploy(vertx, fakes.services(vertx, ApiRig.keys(Map.of(KEY, Set.of(ApiKeys.LOGS_WRITE)))), contract)
-        .onComplete(test.succeeding(rig -> {
-          api = rig;
-          test.completeNow();
-        }));
+    serve(vertx, test, ApiRig.keys(Map.of(KEY, Set.of(ApiKeys.LOGS_WRITE))));
   }
 
   @Test

@@ -14,8 +14,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * against the OpenAPI contract.
  */
 @ExtendWith(VertxExtension.class)
-class LogRoutesTest {
+class LogRoutesTest extends RouteTest {
 
   private static final String KEY = "key-that-reads-logs";
   private static final String ACCOUNT = "6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f";
@@ -34,27 +32,9 @@ class LogRoutesTest {
   /** "2026-11-21T10#1#2" in unpadded base64url: the fake's cursor after two records. */
   private static final String AFTER_TWO = "MjAyNi0xMS0yMVQxMCMxIzI";
 
-  private static Contract contract;
-  private final Fakes fakes = new Fakes();
-  private ApiRig api;
-
-  @BeforeAll
-  static void loadContract() throws Exception {
-    contract = new Contract();
-  }
-
-  @AfterAll
-  static void closeContract() throws Exception {
-    contract.close();
-  }
-
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext test) {
-    ApiRig.deploy(vertx, fakes.services(vertx, ApiRig.keys(Map.of(KEY, Set.of(ApiKeys.LOGS_READ)))), contract)
-        .onComplete(test.succeeding(rig -> {
-          api = rig;
-          test.completeNow();
-        }));
+    serve(vertx, test, ApiRig.keys(Map.of(KEY, Set.of(ApiKeys.LOGS_READ))));
   }
 
   @Test

@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * code (docs/api.md, "Errors"), checked against the OpenAPI contract where the operation is known.
  */
 @ExtendWith(VertxExtension.class)
-class RouteErrorsTest {
+class RouteErrorsTest extends RouteTest {
 
   private static final String KEY = "key-with-every-scope";
   private static final String USAGE_KEY = "key-that-reads-usage";
@@ -32,10 +30,6 @@ class RouteErrorsTest {
   private static final String DAILY = "/v1/accounts/" + ACCOUNT + "/usage/daily";
   private static final String LOGS = "/v1/accounts/" + ACCOUNT + "/logs";
   private static final String LOG = "{\"accountId\":\"" + ACCOUNT + "\",\"logData\":\"x\"}";
-
-  private static Contract contract;
-  private final Fakes fakes = new Fakes();
-  private ApiRig api;
 
   /** A request, and the error it gets. */
   record Refusal(String operationId, HttpMethod method, String uri, String key, Map<String, String> headers,
@@ -49,24 +43,11 @@ class RouteErrorsTest {
     }
   }
 
-  @BeforeAll
-  static void loadContract() throws Exception {
-    contract = new Contract();
-  }
-
-  @AfterAll
-  static void closeContract() throws Exception {
-    contract.close();
-  }
-
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext test) {
     ApiKeys keys = ApiRig.keys(Map.of(KEY, Set.of(ApiKeys.USAGE_READ, ApiKeys.LOGS_READ, ApiKeys.LOGS_WRITE),
         USAGE_KEY, Set.of(ApiKeys.USAGE_READ)));
-    ApiRig.deploy(vertx, fakes.services(vertx, keys), contract).onComplete(test.succeeding(rig -> {
-      api = rig;
-      test.completeNow();
-    }));
+    serve(vertx, test, keys);
   }
 
   static Stream<Refusal> badParameters() {

@@ -13,8 +13,6 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,15 +23,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * client may retry after a second; one that throws is a bug, a 500.
  */
 @ExtendWith(VertxExtension.class)
-class RouteFailuresTest {
+class RouteFailuresTest extends RouteTest {
 
   private static final String KEY = "key-with-every-scope";
   private static final String ACCOUNT = "6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f";
   private static final String LOG = "{\"accountId\":\"" + ACCOUNT + "\",\"logData\":\"x\"}";
-
-  private static Contract contract;
-  private final Fakes fakes = new Fakes();
-  private ApiRig api;
 
   /** A route, and which of the fakes' faults its answer depends on. */
   record Call(String operationId, String uri, String body, Function<Fakes, Faults> store, String storeName) {
@@ -44,23 +38,10 @@ class RouteFailuresTest {
     }
   }
 
-  @BeforeAll
-  static void loadContract() throws Exception {
-    contract = new Contract();
-  }
-
-  @AfterAll
-  static void closeContract() throws Exception {
-    contract.close();
-  }
-
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext test) {
     ApiKeys keys = ApiRig.keys(Map.of(KEY, Set.of(ApiKeys.USAGE_READ, ApiKeys.LOGS_READ, ApiKeys.LOGS_WRITE)));
-    ApiRig.deploy(vertx, fakes.services(vertx, keys), contract).onComplete(test.succeeding(rig -> {
-      api = rig;
-      test.completeNow();
-    }));
+    serve(vertx, test, keys);
     fakes.usage.count(ACCOUNT, "2026-11-21", 19, 1);
     fakes.logs.add(ACCOUNT, "m-1", "2026-11-21T10:00:00Z", "GET / 200");
   }

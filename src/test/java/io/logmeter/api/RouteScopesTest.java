@@ -22,8 +22,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,16 +34,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * table says needs none answers without a key.
  */
 @ExtendWith(VertxExtension.class)
-class RouteScopesTest {
+class RouteScopesTest extends RouteTest {
 
   private static final Set<String> SCOPES = Set.of(ApiKeys.USAGE_READ, ApiKeys.LOGS_READ, ApiKeys.LOGS_WRITE);
   private static final String ACCOUNT = "6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f";
   private static final Pattern ROUTE = Pattern.compile("`(GET|POST|PUT|PATCH|DELETE) ([^`\\s]+)`");
   private static final Pattern SCOPE = Pattern.compile("`([a-z]+:[a-z]+)`");
-
-  private static Contract contract;
-  private final Fakes fakes = new Fakes();
-  private ApiRig api;
 
   /** A row of the table: a method and path, and its scope, null for none. */
   record Route(HttpMethod method, String path, String scope) {
@@ -61,16 +55,6 @@ class RouteScopesTest {
     }
   }
 
-  @BeforeAll
-  static void loadContract() throws Exception {
-    contract = new Contract();
-  }
-
-  @AfterAll
-  static void closeContract() throws Exception {
-    contract.close();
-  }
-
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext test) {
     Map<String, Set<String>> keys = new HashMap<>();
@@ -78,10 +62,7 @@ class RouteScopesTest {
       keys.put(only(scope), Set.of(scope));
       keys.put(allBut(scope), SCOPES.stream().filter(s -> !s.equals(scope)).collect(Collectors.toSet()));
     }
-    ApiRig.deploy(vertx, fakes.services(vertx, ApiRig.keys(keys)), contract).onComplete(test.succeeding(rig -> {
-      api = rig;
-      test.completeNow();
-    }));
+    serve(vertx, test, ApiRig.keys(keys));
     fakes.logs.add(ACCOUNT, "m-1", "2026-11-21T10:00:00Z", "GET / 200");
   }
 

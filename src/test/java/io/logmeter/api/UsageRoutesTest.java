@@ -11,8 +11,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,33 +20,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * numbers, the ranges and the cache. Every answer is checked against the OpenAPI contract.
  */
 @ExtendWith(VertxExtension.class)
-class UsageRoutesTest {
+class UsageRoutesTest extends RouteTest {
 
   private static final String KEY = "key-that-reads-usage";
   private static final String ACCOUNT = "6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f";
   private static final String STRANGER = "0b6c1e2a-4d5f-4a7e-9f3d-2f0d3a8e5c1b";
 
-  private static Contract contract;
-  private final Fakes fakes = new Fakes();
-  private ApiRig api;
-
-  @BeforeAll
-  static void loadContract() throws Exception {
-    contract = new Contract();
-  }
-
-  @AfterAll
-  static void closeContract() throws Exception {
-    contract.close();
-  }
-
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext test) {
     ApiKeys keys = ApiRig.keys(Map.of(KEY, Set.of(ApiKeys.USAGE_READ)));
-    ApiRig.deploy(vertx, fakes.services(vertx, keys), contract).onComplete(test.succeeding(rig -> {
-      api = rig;
-      test.completeNow();
-    }));
+    serve(vertx, test, keys);
     fakes.usage.count(ACCOUNT, "2026-11-21", 19, 1).count(ACCOUNT, "2026-12-02", 13, 1);
   }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -320,6 +321,20 @@ public final class TestStack implements AutoCloseable {
       }
       Thread.sleep(20);
     } while (System.nanoTime() < end);
+  }
+
+  /** Runs {@code call} on {@code context} and waits for its result (10 s at most). */
+  public static <T> T on(io.vertx.core.Context context, java.util.function.Supplier<io.vertx.core.Future<T>> call)
+      throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> call.get().onComplete(done -> {
+      if (done.succeeded()) {
+        result.complete(done.result());
+      } else {
+        result.completeExceptionally(done.cause());
+      }
+    }));
+    return result.get(10, TimeUnit.SECONDS);
   }
 
   public static int freePort() {

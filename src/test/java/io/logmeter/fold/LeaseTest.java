@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -150,17 +149,8 @@ class LeaseTest {
     return new Lease(dynamo, context, table, owner, LENGTH, MARGIN, clock, clock::nanos);
   }
 
-  /** Runs a call on the test's context and waits for its result. */
   private <T> T on(Supplier<Future<T>> call) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> call.get().onComplete(done -> {
-      if (done.succeeded()) {
-        result.complete(done.result());
-      } else {
-        result.completeExceptionally(done.cause());
-      }
-    }));
-    return result.get(10, TimeUnit.SECONDS);
+    return TestStack.on(context, call);
   }
 
   /** A clock that moves only when told: each owner's view of the time. */

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.logmeter.TestStack;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,30 +57,18 @@ class PeriodChainTest {
     FoldPeriod three = period(2, 3, 1, 30);
     FoldPeriod four = period(2, 4, 2, 40);
     for (FoldPeriod p : List.of(one, two, three, four, staleThree)) {
-      on(context, () -> chain.put(p));
+      TestStack.on(context, () -> chain.put(p));
     }
     FoldHead.State head = new FoldHead.State(4, 2, 2, TEN.plusSeconds(4));
-    assertThat(on(context, () -> chain.since(0, head))).containsExactly(one, two, three, four);
-    assertThat(on(context, () -> chain.since(2, head))).containsExactly(three, four);
-    assertThat(on(context, () -> chain.since(4, head))).isEmpty();
+    assertThat(TestStack.on(context, () -> chain.since(0, head))).containsExactly(one, two, three, four);
+    assertThat(TestStack.on(context, () -> chain.since(2, head))).containsExactly(three, four);
+    assertThat(TestStack.on(context, () -> chain.since(4, head))).isEmpty();
     // What epoch 1 would have published, had it kept the head.
-    assertThat(on(context, () -> chain.since(2, new FoldHead.State(3, 1, 1, TEN)))).containsExactly(staleThree);
+    assertThat(TestStack.on(context, () -> chain.since(2, new FoldHead.State(3, 1, 1, TEN)))).containsExactly(staleThree);
   }
 
   private static FoldPeriod period(long epoch, long number, long previousEpoch, long bytes) {
     return new FoldPeriod(epoch, number, previousEpoch, TEN.plusSeconds(number), List.of("raw/" + number + ".ndjson"),
         List.of(new FoldState.Tally(ACCOUNT, TEN, bytes, 1)));
-  }
-
-  private static <T> T on(Context context, Supplier<Future<T>> call) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> call.get().onComplete(done -> {
-      if (done.succeeded()) {
-        result.complete(done.result());
-      } else {
-        result.completeExceptionally(done.cause());
-      }
-    }));
-    return result.get(10, TimeUnit.SECONDS);
   }
 }

@@ -84,7 +84,11 @@ final class Contract implements AutoCloseable {
       validated.<Void>mapEmpty().recover(e -> Future.failedFuture(new AssertionError(operationId + " " + status
           + " " + body + " does not match the contract: " + e.getMessage(), e))).onComplete(allowed);
     });
-    return allowed.future();
+    // A validation that never ends would hold the test to its 30 s timeout without saying where.
+    return allowed.future().timeout(10, TimeUnit.SECONDS).recover(failure -> failure instanceof AssertionError
+        ? Future.failedFuture(failure)
+        : Future.failedFuture(new AssertionError(operationId + " " + status + " " + body + " was not checked: " + failure,
+            failure)));
   }
 
   @Override

@@ -323,6 +323,12 @@ public final class TestStack implements AutoCloseable {
     } while (System.nanoTime() < end);
   }
 
+  /** Waits until {@code table} is ACTIVE: dynalite may still be creating a new table at the first look. */
+  public void awaitTableActive(String table) throws InterruptedException {
+    await(Duration.ofSeconds(10), "table " + table + " active", () -> dynamo.describeTable(d -> d.tableName(table))
+        .table().tableStatus() == software.amazon.awssdk.services.dynamodb.model.TableStatus.ACTIVE);
+  }
+
   /** Runs {@code call} on {@code context} and waits for its result (10 s at most). */
   public static <T> T on(io.vertx.core.Context context, java.util.function.Supplier<io.vertx.core.Future<T>> call)
       throws Exception {

@@ -161,12 +161,13 @@ class UsageAlertsRaceTest {
         context, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(1), rememberedSent);
   }
 
-  private static String usageTable() {
+  private static String usageTable() throws InterruptedException {
     String table = "usage-" + UUID.randomUUID().toString().substring(0, 8);
     stack.dynamo.createTable(t -> t.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
         .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
             a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
         .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+    stack.awaitTableActive(table);
     return table;
   }
 

@@ -22,7 +22,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * The fold's lease and head against the local DynamoDB server: one owner at a time, a new epoch for
@@ -59,9 +58,7 @@ class LeaseTest {
         .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
             a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
         .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
-    // dynalite may still be creating a new table at the first look.
-    TestStack.await(Duration.ofSeconds(10), "table " + table + " active", () ->
-        stack.dynamo.describeTable(d -> d.tableName(table)).table().tableStatus() == TableStatus.ACTIVE);
+    stack.awaitTableActive(table);
     context = vertx.getOrCreateContext();
   }
 

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * of its state lives on this verticle's context; AWS results are brought back onto it.
  *
  * <p>Stopping drains: no new receives, the long polls under way end (what they bring is given
- * back at once), what is gathered is flushed, running flushes finish. A failure while stopping is
- * not retried: the flush gives its deliveries back at once, for an instance that is not stopping.
+ * back at once), what is gathered is flushed, running flushes finish. Once those polls have ended,
+ * a failure is not retried: the flush gives its deliveries back at once, for an instance that is
+ * not stopping.
  * What is still unfinished when the grace period ends is made visible again at once.
  */
 public final class IngestVerticle extends VerticleBase {
@@ -46,7 +47,7 @@ public final class IngestVerticle extends VerticleBase {
   private Batcher batcher;
   private Flusher flusher;
   private long visibilityTimer;
-  /** Set when stopping begins: from then on a failed AWS call is not retried. */
+  /** Set once a stop has no receive under way: from then on a failed AWS call is not retried. */
   private volatile boolean stopping;
 
   public IngestVerticle(IngestSettings settings, SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClient dynamo,
@@ -100,17 +101,20 @@ public final class IngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    // An outage met while stopping would outlast the grace period more often than not, and every
-    // delivery held to its end must then be released at once, thousands in one burst. Given back as
-    // each flush fails instead, they spread over the grace period and reach a healthy instance sooner.
-    stopping = true;
     // Long polls under way are waited for, not cancelled: SQS may have handed them messages already.
     List<Future<Void>> receives = new ArrayList<>();
     pollers.forEach(poller -> receives.add(poller.stop()));
     Promise<Void> graceOver = Promise.promise();
     long graceTimer = vertx.setTimer(settings.shutdownGraceSeconds() * 1000L, id -> graceOver.tryComplete());
-    Future<Void> drained = Future.all(receives).compose(v -> batcher.drain());
+    // Once no receive is under way, a failure is final: an outage met while stopping would outlast the
+    // grace period more often than not, and every delivery held to its end would then be released at
+    // once, thousands in one burst. Given back as each flush fails, they spread over the grace period
+    // and reach a healthy instance sooner. Not before: a long poll still under way would receive what
+    // is given back, and spend one of its receives for nothing.
+    Future<Void> received = Future.all(receives).onComplete(done -> stopping = true).mapEmpty();
+    Future<Void> drained = received.compose(v -> batcher.drain());
     return Future.any(drained, graceOver.future()).compose(first -> {
+      stopping = true;
       vertx.cancelTimer(graceTimer);
       vertx.cancelTimer(visibilityTimer);
       // Batches still waiting for a flush slot would only be archived to fail: they are released

@@ -25,10 +25,8 @@ import org.slf4j.LoggerFactory;
  * of its state lives on this verticle's context; AWS results are brought back onto it.
  *
  * <p>Stopping drains: no new receives, the long polls under way end (what they bring is given
- * back at once), what is gathered is flushed, running flushes finish. Once those polls have ended,
- * a failure is not retried: the flush gives its deliveries back at once, for an instance that is
- * not stopping.
- * What is still unfinished when the grace period ends is made visible again at once.
+ * back at once), what is gathered is flushed, running flushes finish. What is still unfinished
+ * when the grace period ends is made visible again at once.
  */
 public final class IngestVerticle extends VerticleBase {
 
@@ -47,8 +45,7 @@ public final class IngestVerticle extends VerticleBase {
   private Batcher batcher;
   private Flusher flusher;
   private long visibilityTimer;
-  /** Set once a stop has no receive under way: from then on a failed AWS call is not retried. */
-  private volatile boolean stopping;
+  private volatile boolean givenUp;
 
   public IngestVerticle(IngestSettings settings, SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClient dynamo,
       String queueUrl, Function<Context, CommitListener> listener, MeterRegistry registry, Clock clock) {
@@ -75,7 +72,7 @@ public final class IngestVerticle extends VerticleBase {
     }
     inFlight = new InFlight(bound, receiving.maxInFlightBytes());
     IngestMetrics metrics = new IngestMetrics(registry, inFlight);
-    Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !stopping);
+    Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !givenUp);
     QueueClient queue = new QueueClient(sqs, context, queueUrl);
     UsageLedger ledger = new UsageLedger(dynamo, context, retry, tables.ledgerTable(), tables.usageTable(),
         Duration.ofDays(tables.ledgerTtlDays()).toSeconds(), tables.maxConcurrentWrites(),
@@ -106,23 +103,17 @@ public final class IngestVerticle extends VerticleBase {
     pollers.forEach(poller -> receives.add(poller.stop()));
     Promise<Void> graceOver = Promise.promise();
     long graceTimer = vertx.setTimer(settings.shutdownGraceSeconds() * 1000L, id -> graceOver.tryComplete());
-    // Once no receive is under way, a failure is final: an outage met while stopping would outlast the
-    // grace period more often than not, and every delivery held to its end would then be released at
-    // once, thousands in one burst. Given back as each flush fails, they spread over the grace period
-    // and reach a healthy instance sooner. Not before: a long poll still under way would receive what
-    // is given back, and spend one of its receives for nothing.
-    Future<Void> received = Future.all(receives).onComplete(done -> stopping = true).mapEmpty();
-    Future<Void> drained = received.compose(v -> batcher.drain());
+    Future<Void> drained = Future.all(receives).compose(v -> batcher.drain());
     return Future.any(drained, graceOver.future()).compose(first -> {
-      stopping = true;
       vertx.cancelTimer(graceTimer);
       vertx.cancelTimer(visibilityTimer);
+      givenUp = true;
       // Batches still waiting for a flush slot would only be archived to fail: they are released
       // with the rest.
       batcher.close();
       List<Delivery> unfinished = new ArrayList<>(inFlight.held());
       if (unfinished.isEmpty()) {
-        log.info("drained: every delivery acknowledged or given back");
+        log.info("drained: every delivery acknowledged");
         return Future.succeededFuture();
       }
       log.warn("grace period over: releasing {} unfinished deliveries", unfinished.size());

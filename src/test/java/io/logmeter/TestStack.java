@@ -323,6 +323,23 @@ public final class TestStack implements AutoCloseable {
     } while (System.nanoTime() < end);
   }
 
+  /**
+   * Creates a table keyed as the usage table is (string {@code pk} and {@code sk}, no index), named
+   * {@code prefix} and a random suffix, and waits until it is ACTIVE. Returns its name.
+   */
+  public String createUsageShapedTable(String prefix) throws InterruptedException {
+    String table = prefix + UUID.randomUUID().toString().substring(0, 8);
+    dynamo.createTable(t -> t.tableName(table)
+        .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(a -> a.attributeName("pk")
+                .attributeType(software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.S),
+            a -> a.attributeName("sk").attributeType(software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.S))
+        .keySchema(k -> k.attributeName("pk").keyType(software.amazon.awssdk.services.dynamodb.model.KeyType.HASH),
+            k -> k.attributeName("sk").keyType(software.amazon.awssdk.services.dynamodb.model.KeyType.RANGE)));
+    awaitTableActive(table);
+    return table;
+  }
+
   /** Waits until {@code table} is ACTIVE: dynalite may still be creating a new table at the first look. */
   public void awaitTableActive(String table) throws InterruptedException {
     await(Duration.ofSeconds(10), "table " + table + " active", () -> dynamo.describeTable(d -> d.tableName(table))

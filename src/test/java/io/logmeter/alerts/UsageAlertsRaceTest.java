@@ -24,9 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The alert claim against the local DynamoDB server, many instances at the same moment: each instance is a
@@ -162,13 +159,7 @@ class UsageAlertsRaceTest {
   }
 
   private static String usageTable() throws InterruptedException {
-    String table = "usage-" + UUID.randomUUID().toString().substring(0, 8);
-    stack.dynamo.createTable(t -> t.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
-            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
-        .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE)));
-    stack.awaitTableActive(table);
-    return table;
+    return stack.createUsageShapedTable("usage-");
   }
 
   /** The account's counters as the ledger writes them: one day's item, its hour at page 1. */

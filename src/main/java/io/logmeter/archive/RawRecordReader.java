@@ -19,8 +19,22 @@ public final class RawRecordReader {
   private RawRecordReader() {
   }
 
+  /** Takes a record with where its line lies in the object. */
+  public interface LocatedSink {
+    /**
+     * @param offset of the line's first byte
+     * @param length of the line without its newline: a {@link RecordLocation}'s, as {@link ArchiveObject} writes it
+     */
+    void accept(RawRecord record, long offset, int length);
+  }
+
   /** Hands every readable record to {@code sink}; returns the number of non-empty lines that were not. */
   public static int read(byte[] object, Consumer<RawRecord> sink) {
+    return read(object, (record, offset, length) -> sink.accept(record));
+  }
+
+  /** As {@link #read(byte[], Consumer)}, each record with its line's offset and length in the object. */
+  public static int read(byte[] object, LocatedSink sink) {
     int unreadable = 0;
     int start = 0;
     while (start < object.length) {
@@ -33,7 +47,7 @@ public final class RawRecordReader {
         if (record == null) {
           unreadable++;
         } else {
-          sink.accept(record);
+          sink.accept(record, start, end - start);
         }
       }
       start = end + 1;

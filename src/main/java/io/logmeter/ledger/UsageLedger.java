@@ -113,9 +113,8 @@ public final class UsageLedger {
     }
   }
 
-  /** The records of one partition in one commit. */
-  private record Group(String partition, String accountId, String hour, LocalDate day, String objectKey,
-      List<ArchivedRecord> records) {
+  /** The records of one partition and archive object in one commit. */
+  private record Group(String partition, String accountId, String hour, LocalDate day, List<ArchivedRecord> records) {
   }
 
   /** What a group's write left: whose messages it counted, and how far its partition now goes. */
@@ -131,10 +130,11 @@ public final class UsageLedger {
     long commit = ++commits;
     Map<String, Group> groups = new LinkedHashMap<>();
     for (ArchivedRecord r : records) {
-      String objectKey = r.location().objectKey();
       String partition = Page.partition(r.record().accountId(), r.record().eventTime());
-      groups.computeIfAbsent(partition + ' ' + objectKey, k -> new Group(partition, r.record().accountId(),
-          Page.hour(r.record().eventTime()), r.record().day(), objectKey, new ArrayList<>())).records().add(r);
+      // Per object too: the pages written here are of the classic form, which points into one object.
+      groups.computeIfAbsent(partition + ' ' + r.location().objectKey(), k -> new Group(partition,
+          r.record().accountId(), Page.hour(r.record().eventTime()), r.record().day(), new ArrayList<>()))
+          .records().add(r);
     }
     // Set by the first group that fails: the groups not started yet are not started.
     Promise<Void> aGroupFailed = Promise.promise();
@@ -233,8 +233,8 @@ public final class UsageLedger {
       if (chars > Page.MAX_ENTRY_CHARS && !fresh.isEmpty()) {
         break; // the rest goes into the next page
       }
-      fresh.add(new Page.Entry(id, r.record().eventTime(), r.location().offset(), r.location().length(),
-          r.record().bytes()));
+      fresh.add(new Page.Entry(id, r.record().eventTime(), r.location().objectKey(), r.location().offset(),
+          r.location().length(), r.record().bytes()));
     }
     if (fresh.isEmpty()) {
       return Future.succeededFuture(written(p, group, ours));
@@ -243,7 +243,7 @@ public final class UsageLedger {
     for (Page.Entry e : fresh) {
       bytes += e.bytes();
     }
-    Page page = new Page(p.key, p.version + 1, group.objectKey(), token, fresh, p.cumBytes + bytes,
+    Page page = new Page(p.key, p.version + 1, token, fresh, p.cumBytes + bytes,
         p.cumMessages + fresh.size());
     long expiresAt = clock.instant().getEpochSecond() + ttlSeconds;
     return Future.fromCompletionStage(dynamo.putItem(put -> put.tableName(ledgerTable).item(page.item(expiresAt))

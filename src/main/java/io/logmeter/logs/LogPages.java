@@ -75,7 +75,7 @@ public final class LogPages implements LogIndex {
             return CompletableFuture.completedFuture(new Listing(listed, new Cursor(hour, page.version(), i)));
           }
           Page.Entry e = entries.get(i);
-          listed.add(new IndexEntry(e.messageId(), e.eventTime(), e.bytes(), e.location(page.objectKey())));
+          listed.add(new IndexEntry(e.messageId(), e.eventTime(), e.bytes(), e.location()));
         }
       }
       if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
@@ -104,7 +104,7 @@ public final class LogPages implements LogIndex {
         for (Page.Entry e : page.entries()) {
           if (e.messageId().equals(messageId)) {
             return CompletableFuture.completedFuture(Optional.of(
-                new IndexEntry(e.messageId(), e.eventTime(), e.bytes(), e.location(page.objectKey()))));
+                new IndexEntry(e.messageId(), e.eventTime(), e.bytes(), e.location())));
           }
         }
       }

@@ -127,7 +127,7 @@ class ArchitectureTest {
     java.util.Map<String, java.util.Set<String>> owned = java.util.Map.of(
         // The ledger table's pages, and the usage table's counter items and keys.
         "ledger", java.util.Set.of("pk", "sk", "expiresAt", "month", "by-month", "D#", "A#", "bytes", "messages", "e",
-            "o", "w", "cb", "cn", "b", "n", "v", "h"),
+            "o", "p", "k", "w", "cb", "cn", "b", "n", "v", "h"),
         // The alert items of the usage table.
         "alerts", java.util.Set.of("alertState", "alertTotal"),
         // The fold's lease and head, items of the usage table.

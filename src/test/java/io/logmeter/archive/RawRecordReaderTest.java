@@ -31,6 +31,29 @@ class RawRecordReaderTest {
   }
 
   @Test
+  void eachRecordComesWithTheOffsetAndLengthTheArchiveGaveItsLine() {
+    ArchiveObject object = new ArchiveObject("raw/dt=2026-11-21/hr=10/x.ndjson");
+    Instant event = Instant.parse("2026-11-21T10:00:00.123Z");
+    object.add(Records.record("m-1").account(ACCOUNT).at(event).logData("héllo wörld").build(), event);
+    // A line the reader skips: the locations after it still hold.
+    object.addRejected("sqs-1", event, "not_json", "body is not JSON", "{{");
+    object.add(Records.record("m-2").account(ACCOUNT).at(event).logData("line\nwith \"quotes\" and 🎉").build(),
+        event);
+    object.add(Records.record("m-3").account(ACCOUNT).at(event).logData("").build(), event);
+
+    List<RecordLocation> read = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    int unreadable = RawRecordReader.read(object.bytes(), (record, offset, length) -> {
+      ids.add(record.messageId());
+      read.add(new RecordLocation(object.key(), offset, length));
+    });
+
+    assertThat(unreadable).isEqualTo(1);
+    assertThat(ids).containsExactly("m-1", "m-2", "m-3");
+    assertThat(read).containsExactlyElementsOf(object.records().stream().map(ArchivedRecord::location).toList());
+  }
+
+  @Test
   void countsDamagedLinesAndKeepsTheRest() {
     String text = String.join("\n",
         "{\"messageId\":\"a\",\"accountId\":\"" + ACCOUNT + "\",\"eventTime\":\"2026-11-21T10:00:00Z\",\"bytes\":3,"

@@ -1,12 +1,16 @@
 package io.logmeter.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.logmeter.Records;
 import io.logmeter.TestStack;
 import io.logmeter.TestStack.Names;
 import io.logmeter.archive.ArchivedRecord;
 import io.logmeter.faults.HttpRelay;
+import io.logmeter.logs.IndexEntry;
+import io.logmeter.logs.LogIndex;
+import io.logmeter.logs.LogPages;
 import io.logmeter.retry.Backoff;
 import io.logmeter.retry.Retry;
 import io.logmeter.usage.Usage;
@@ -39,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The pages ledger against the local DynamoDB server, through the real SDK, in the cases its design makes
  * possible: writers racing for one partition, a crash between a page and its day's item, a page
  * whose reply is lost, a duplicate arriving after its page was written, by an instance that has
- * never seen it, and messages either side of midnight.
+ * never seen it, messages either side of midnight, and a page of the packed form among classic ones.
  */
 class PagesLedgerTest {
 
@@ -225,6 +229,44 @@ class PagesLedgerTest {
             .get(10, TimeUnit.SECONDS).forEach((day, u) -> read.merge(day, u, (a, b) -> a.plus(b.bytes(), b.messages())));
       }
       assertThat(read).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aPackedPageIsReadLikeAClassicOneByTheWriterAndTheLogListing() throws Exception {
+    Names names = tables();
+    String account = UUID.randomUUID().toString();
+    String partition = Page.partition(account, HOUR);
+    List<ArchivedRecord> records = List.of(
+        Records.record(UUID.randomUUID().toString()).account(account).at(HOUR.plusSeconds(1)).bytes(10)
+            .in("raw/dt=2026-11-21/hr=10/20261121T100001000Z-0a1b2c3d-000001.ndjson", 0, 300).archived(),
+        Records.record("not-a-uuid").account(account).at(HOUR.plusSeconds(2)).bytes(20)
+            .in("elsewhere/b.ndjson", 5_000_000_000L, 400).archived(),
+        Records.record(UUID.randomUUID().toString()).account(account).at(HOUR.plusSeconds(3)).bytes(40)
+            .in("raw/c", 700, 500).archived());
+    PackedEntries packed = new PackedEntries(HOUR);
+    for (ArchivedRecord r : records.subList(0, 2)) {
+      packed.add(r.record().messageId(), r.record().eventTime(), r.location().objectKey(), r.location().offset(),
+          r.location().length(), r.record().bytes());
+    }
+    try (DynamoDbAsyncClient dynamo = client(stack.dynamodbEndpoint())) {
+      dynamo.putItem(put -> put.tableName(names.ledger())
+          .item(new Page.Packed(partition, 1, "fold/1", packed, 30, 2).item(Instant.now().getEpochSecond() + 3600)))
+          .get(10, TimeUnit.SECONDS);
+
+      // A redelivery of a message the packed page holds is a duplicate; the next page sums on from it.
+      CommitOutcome outcome = ledger(dynamo, names, "a", () -> true, new AtomicInteger())
+          .commit(List.of(records.get(1), records.get(2)));
+
+      assertThat(outcome.committed()).containsExactly(records.get(2));
+      assertThat(outcome.duplicates()).containsExactly(records.get(1));
+      assertExact(dynamo, names, records);
+      LogIndex.Listing listing = new LogPages(dynamo, names.ledger(), names.usage()).recent(account, 10, null)
+          .get(10, TimeUnit.SECONDS);
+      assertThat(listing.entries()).extracting(IndexEntry::messageId, IndexEntry::location).containsExactly(
+          tuple(records.get(2).record().messageId(), records.get(2).location()),
+          tuple(records.get(1).record().messageId(), records.get(1).location()),
+          tuple(records.get(0).record().messageId(), records.get(0).location()));
     }
   }
 

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.logmeter.api.RequestParams.Period;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -40,10 +42,15 @@ final class ExportRoutes {
   private static final String NDJSON = "application/x-ndjson";
   private static final String CSV = "text/csv";
 
+  /** The export's header with the instant through which it counts every acknowledged message, where there is one. */
+  static final String COUNTED_THROUGH = "counted-through";
+
   private final UsageAcrossAccounts export;
+  private final UsageReader store;
 
   ExportRoutes(UsageReader store, Context context) {
     this.export = store.export(context);
+    this.store = store;
   }
 
   void mount(Router router, ApiKeys keys) {
@@ -65,6 +72,7 @@ final class ExportRoutes {
     HttpServerResponse response = ctx.response();
     // Nothing is sent before the first account: a walk that fails at once still gets its 503.
     String head = type.equals(CSV) ? "accountId,from,to,bytes,messages\n" : "";
+    store.countedThrough().ifPresent(t -> response.putHeader(COUNTED_THROUGH, t.toString()));
     export.walk(period.from(), period.to(), consistent, account -> {
       StringBuilder lines = new StringBuilder(response.headWritten() ? "" : head);
       for (Line line : lines(account, period, granularity)) {
@@ -223,6 +231,7 @@ final class ExportRoutes {
         (Map.Entry<String, Usage> e) -> byMessages ? e.getValue().messages() : e.getValue().bytes())
         .thenComparing(Map.Entry::getKey, Comparator.reverseOrder());
     PriorityQueue<Map.Entry<String, Usage>> smallestFirst = new PriorityQueue<>(order);
+    Optional<Instant> through = store.countedThrough();
     export.walk(period.from(), period.to(), consistent, account -> {
       smallestFirst.add(Map.entry(account.accountId(), account.total()));
       if (smallestFirst.size() > limit) {
@@ -243,10 +252,11 @@ final class ExportRoutes {
         accounts.add(new JsonObject().put("accountId", e.getKey()).put("bytes", e.getValue().bytes())
             .put("messages", e.getValue().messages()));
       }
-      ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
+      JsonObject body = new JsonObject()
           .put("from", period.from().toString()).put("to", period.to().toString())
-          .put("by", byMessages ? "messages" : "bytes").put("accountsWithUsage", done.result().accounts())
-          .put("accounts", accounts).encode());
+          .put("by", byMessages ? "messages" : "bytes").put("accountsWithUsage", done.result().accounts());
+      through.ifPresent(t -> body.put("countedThrough", t.toString()));
+      ctx.response().putHeader("content-type", "application/json").end(body.put("accounts", accounts).encode());
     });
   }
 }

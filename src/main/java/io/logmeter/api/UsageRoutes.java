@@ -11,8 +11,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -52,22 +54,27 @@ final class UsageRoutes {
     LocalDate to = RequestParams.date(query, "to");
     boolean consistent = RequestParams.flag(query, "consistent");
     JsonObject body = new JsonObject().put("accountId", account);
-    Future<Usage> usage;
+    // Read before the usage: what it says is then true of the answer.
+    Optional<Instant> through = store.countedThrough();
+    Future<UsageCache.Answer> usage;
     if (from == null && to == null) {
-      usage = onContext(consistent ? store.total(account, true) : cache.get(account));
+      usage = consistent ? onContext(store.total(account, true)).map(u -> new UsageCache.Answer(u, through))
+          : onContext(cache.answer(account));
     } else {
       LocalDate first = from == null ? BEGINNING : from;
       LocalDate last = to == null ? END : to;
       RequestParams.requireOrdered(first, last);
       body.put("from", first.toString()).put("to", last.toString());
-      usage = onContext(store.daily(account, first, last, consistent)).map(UsageRoutes::sum);
+      usage = onContext(store.daily(account, first, last, consistent))
+          .map(days -> new UsageCache.Answer(sum(days), through));
     }
     usage.onComplete(done -> {
       if (done.failed()) {
         unavailable(ctx, done.cause());
       } else {
-        Usage u = done.result();
+        Usage u = done.result().usage();
         body.put("bytes", u.bytes()).put("messages", u.messages()).put("consistent", consistent);
+        done.result().countedThrough().ifPresent(t -> body.put("countedThrough", t.toString()));
         json(ctx, body);
       }
     });
@@ -80,6 +87,7 @@ final class UsageRoutes {
     LocalDate from = period.from();
     LocalDate to = period.to();
     boolean consistent = RequestParams.flag(query, "consistent");
+    Optional<Instant> through = store.countedThrough();
     onContext(store.daily(account, from, to, consistent)).onComplete(done -> {
       if (done.failed()) {
         unavailable(ctx, done.cause());
@@ -94,8 +102,10 @@ final class UsageRoutes {
         bytes += day.getValue().bytes();
         messages += day.getValue().messages();
       }
-      json(ctx, new JsonObject().put("accountId", account).put("from", from.toString()).put("to", to.toString())
-          .put("bytes", bytes).put("messages", messages).put("consistent", consistent).put("days", days));
+      JsonObject body = new JsonObject().put("accountId", account).put("from", from.toString())
+          .put("to", to.toString()).put("bytes", bytes).put("messages", messages).put("consistent", consistent);
+      through.ifPresent(t -> body.put("countedThrough", t.toString()));
+      json(ctx, body.put("days", days));
     });
   }
 

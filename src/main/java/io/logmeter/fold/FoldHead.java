@@ -32,13 +32,14 @@ public final class FoldHead {
   private static final String EPOCH = "epoch";
   private static final String PUBLISHED_BY = "publishedBy";
   private static final String THROUGH = "countedThroughMillis";
+  private static final String COMPACTED_BEFORE = "compactedBeforeMillis";
 
   /**
    * The head as read or written: the newest period, the epoch that claimed the head last, the epoch
    * that published the newest period, and through when it counts. All zero before anything.
    */
-  public record State(long period, long epoch, long publishedBy, Instant countedThrough) {
-    static final State NONE = new State(0, 0, 0, Instant.EPOCH);
+  public record State(long period, long epoch, long publishedBy, Instant countedThrough, Instant compactedBefore) {
+    static final State NONE = new State(0, 0, 0, Instant.EPOCH, Instant.EPOCH);
   }
 
   private final DynamoDbAsyncClient dynamo;
@@ -70,16 +71,19 @@ public final class FoldHead {
 
   /**
    * Publishes {@code period}, the one after {@code previous}, under {@code epoch}, counting through
-   * {@code countedThrough} (never earlier than the head's). Completes with the new head, or empty
+   * {@code countedThrough} (never earlier than the head's), every hour before {@code compactedBefore}
+   * in its pages. Completes with the new head, or empty
    * when the head is not at {@code previous} under this epoch any more (a later owner claimed it):
    * the caller has lost the fold and must stop.
    */
-  public Future<Optional<State>> advance(long epoch, long previous, long period, Instant countedThrough) {
+  public Future<Optional<State>> advance(long epoch, long previous, long period, Instant countedThrough,
+      Instant compactedBefore) {
     if (period != previous + 1) {
       return Future.failedFuture(new IllegalArgumentException("period " + period + " does not follow " + previous));
     }
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":epoch", FoldItems.n(epoch),
-        ":period", FoldItems.n(period), ":through", FoldItems.n(countedThrough.toEpochMilli())));
+        ":period", FoldItems.n(period), ":through", FoldItems.n(countedThrough.toEpochMilli()),
+        ":compacted", FoldItems.n(compactedBefore.toEpochMilli())));
     String atPrevious = "attribute_not_exists(#period)";
     if (previous > 0) {
       atPrevious = "#period = :previous";
@@ -87,9 +91,10 @@ public final class FoldHead {
     }
     String condition = "#epoch = :epoch AND " + atPrevious
         + " AND (attribute_not_exists(#through) OR #through <= :through)";
-    return write(u -> u.updateExpression("SET #period = :period, #by = :epoch, #through = :through")
+    return write(u -> u.updateExpression("SET #period = :period, #by = :epoch, #through = :through, #compacted = :compacted")
         .conditionExpression(condition)
-        .expressionAttributeNames(Map.of("#epoch", EPOCH, "#period", PERIOD, "#by", PUBLISHED_BY, "#through", THROUGH))
+        .expressionAttributeNames(Map.of("#epoch", EPOCH, "#period", PERIOD, "#by", PUBLISHED_BY, "#through", THROUGH,
+            "#compacted", COMPACTED_BEFORE))
         .expressionAttributeValues(values));
   }
 
@@ -104,6 +109,7 @@ public final class FoldHead {
 
   private static State state(Map<String, AttributeValue> item) {
     return new State(FoldItems.number(item, PERIOD), FoldItems.number(item, EPOCH),
-        FoldItems.number(item, PUBLISHED_BY), Instant.ofEpochMilli(FoldItems.number(item, THROUGH)));
+        FoldItems.number(item, PUBLISHED_BY), Instant.ofEpochMilli(FoldItems.number(item, THROUGH)),
+        Instant.ofEpochMilli(FoldItems.number(item, COMPACTED_BEFORE)));
   }
 }

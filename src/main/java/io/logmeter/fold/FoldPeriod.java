@@ -10,12 +10,13 @@ import java.util.List;
 /**
  * What one period of the fold publishes, as the S3 object {@link #key} the head names: the epoch
  * and number it was published under, the epoch that published the period before it (so that the
- * periods can be read back from the head, whatever epochs published them), the instant through
- * which it counts, the archive objects it folded (what a new owner folds again to rebuild its ids),
+ * periods can be read back from the head, whatever epochs published them), when it was published
+ * (so it holds no record of a later hour: event time comes before the archive), the instant through
+ * which it counts, the first hour not compacted when it was published, the archive objects it folded (what a new owner folds again to rebuild its ids),
  * and the sums it added per account and hour (what every instance adds to its cache).
  */
-public record FoldPeriod(long epoch, long period, long previousEpoch, Instant countedThrough, List<String> objects,
-    List<FoldState.Tally> counted) {
+public record FoldPeriod(long epoch, long period, long previousEpoch, Instant at, Instant countedThrough,
+    Instant compactedBefore, List<String> objects, List<FoldState.Tally> counted) {
 
   public FoldPeriod {
     objects = List.copyOf(objects);
@@ -41,7 +42,8 @@ public record FoldPeriod(long epoch, long period, long previousEpoch, Instant co
       tallies.add(new JsonArray().add(t.accountId()).add(t.hour().toString()).add(t.bytes()).add(t.messages()));
     }
     return new JsonObject().put("epoch", epoch).put("period", period).put("previousEpoch", previousEpoch)
-        .put("countedThrough", countedThrough.toString())
+        .put("at", at.toString()).put("countedThrough", countedThrough.toString())
+        .put("compactedBefore", compactedBefore.toString())
         .put("objects", new JsonArray(new ArrayList<>(objects))).put("counted", tallies)
         .encode().getBytes(StandardCharsets.UTF_8);
   }
@@ -56,6 +58,7 @@ public record FoldPeriod(long epoch, long period, long previousEpoch, Instant co
       counted.add(new FoldState.Tally(t.getString(0), Instant.parse(t.getString(1)), t.getLong(2), t.getLong(3)));
     }
     return new FoldPeriod(json.getLong("epoch"), json.getLong("period"), json.getLong("previousEpoch"),
-        Instant.parse(json.getString("countedThrough")), objects, counted);
+        Instant.parse(json.getString("at")), Instant.parse(json.getString("countedThrough")),
+        Instant.parse(json.getString("compactedBefore")), objects, counted);
   }
 }

@@ -1,7 +1,9 @@
 package io.logmeter.fold;
 
-import io.logmeter.archive.RawRecord;
+import io.logmeter.archive.ArchivedRecord;
 import io.logmeter.ledger.IdSet;
+import io.logmeter.ledger.PackedEntries;
+import io.logmeter.message.LogRecord;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -13,10 +15,15 @@ import java.util.TreeMap;
 
 /**
  * What the fold's owner knows and no one else writes: per account and event hour not compacted
- * yet, the ids it counted and their sums. Folding a record counts it unless its id is in its hour
- * already; what a fold counts is the delta a period publishes. Records of hours compacted already
- * are not decided here: they are handed back as late, for the owner to check against the hour's
- * pages. Pure: no Vert.x, no AWS SDK; confined to the owner.
+ * yet, the ids it counted, their sums, and their entries packed as the hour's page will hold them.
+ * Folding a record counts it unless its id is in its account's hour already; what a fold counts is
+ * the delta a period publishes.
+ *
+ * <p>Compaction goes account by account through the hours before a limit ({@link #due}, then
+ * {@link #compacted}); {@link #compactedBefore} passes an hour once every account of it is
+ * written. A record of an account's hour written already, or of an hour before
+ * {@code compactedBefore}, is not decided here: it is handed back as late, for the owner to check
+ * against the hour's pages. Pure: no Vert.x, no AWS SDK; confined to the owner.
  */
 public final class FoldState {
 
@@ -25,44 +32,65 @@ public final class FoldState {
   }
 
   /** What one fold did: the sums it added per account and hour, the duplicates, the late records. */
-  public record Folded(List<Tally> counted, int duplicates, List<RawRecord> late) {
+  public record Folded(List<Tally> counted, int duplicates, List<ArchivedRecord> late) {
+  }
+
+  /** An account's hour to write: its entries and sums. */
+  public record Due(String accountId, Instant hour, PackedEntries entries, long bytes, long messages) {
   }
 
   private record AccountHour(String accountId, Instant hour) {
   }
 
   private static final class Hour {
-    final IdSet ids = new IdSet();
+    IdSet ids = new IdSet();
+    PackedEntries entries;
     long bytes;
     long messages;
+    /** Written to its pages: its records are late from then on. */
+    boolean compacted;
+
+    Hour(Instant hour) {
+      entries = new PackedEntries(hour);
+    }
   }
 
-  /** By hour, then account: so that compaction takes whole hours, oldest first. */
+  /** By hour, then account: so that compaction takes the oldest hours first. */
   private final TreeMap<Instant, Map<String, Hour>> hours = new TreeMap<>();
   /** Every hour before this one is compacted: its records are late. */
   private Instant compactedBefore;
+  /** The latest limit compaction was asked to reach. */
+  private Instant compactUpTo;
 
   public FoldState(Instant compactedBefore) {
     this.compactedBefore = compactedBefore.truncatedTo(ChronoUnit.HOURS);
+    this.compactUpTo = this.compactedBefore;
   }
 
-  /** Folds the records of archive objects, as read back: each id is counted once per hour. */
-  public Folded fold(List<RawRecord> records) {
+  /** Folds the records of archive objects, as read back: each id is counted once per account and hour. */
+  public Folded fold(List<ArchivedRecord> records) {
     Map<AccountHour, long[]> added = new LinkedHashMap<>();
-    List<RawRecord> late = new ArrayList<>();
+    List<ArchivedRecord> late = new ArrayList<>();
     int duplicates = 0;
-    for (RawRecord r : records) {
+    for (ArchivedRecord archived : records) {
+      LogRecord r = archived.record();
       Instant hour = r.eventTime().truncatedTo(ChronoUnit.HOURS);
       if (hour.isBefore(compactedBefore)) {
-        late.add(r);
+        late.add(archived);
         continue;
       }
       Hour tally = hours.computeIfAbsent(hour, h -> new LinkedHashMap<>()).computeIfAbsent(r.accountId(),
-          a -> new Hour());
+          a -> new Hour(hour));
+      if (tally.compacted) {
+        late.add(archived);
+        continue;
+      }
       if (!tally.ids.add(r.messageId())) {
         duplicates++;
         continue;
       }
+      tally.entries.add(r.messageId(), r.eventTime(), archived.location().objectKey(), archived.location().offset(),
+          archived.location().length(), r.bytes());
       tally.bytes += r.bytes();
       tally.messages++;
       long[] sums = added.computeIfAbsent(new AccountHour(r.accountId(), hour), k -> new long[2]);
@@ -75,23 +103,59 @@ public final class FoldState {
   }
 
   /**
-   * Takes out every hour that starts before {@code before}, for compaction: their sums, oldest hour
-   * first. From then on their records are late.
+   * Up to {@code max} account-hours to write, of the hours that start before {@code before}, oldest
+   * hour first. From now on {@link #compactedBefore} moves up to {@code before} as they are written.
    */
-  public List<Tally> compact(Instant before) {
+  public List<Due> due(Instant before, int max) {
     Instant limit = before.truncatedTo(ChronoUnit.HOURS);
-    List<Tally> taken = new ArrayList<>();
-    Iterator<Map.Entry<Instant, Map<String, Hour>>> oldest = hours.headMap(limit).entrySet().iterator();
+    if (limit.isAfter(compactUpTo)) {
+      compactUpTo = limit;
+    }
+    List<Due> due = new ArrayList<>();
+    for (Map.Entry<Instant, Map<String, Hour>> hour : hours.headMap(compactUpTo).entrySet()) {
+      for (Map.Entry<String, Hour> account : hour.getValue().entrySet()) {
+        Hour h = account.getValue();
+        if (!h.compacted) {
+          due.add(new Due(account.getKey(), hour.getKey(), h.entries, h.bytes, h.messages));
+          if (due.size() == max) {
+            return due;
+          }
+        }
+      }
+    }
+    advance();
+    return due;
+  }
+
+  /** The account's hour is in its pages: its memory is freed, and its records are late from now on. */
+  public void compacted(String accountId, Instant hour) {
+    Map<String, Hour> accounts = hours.get(hour);
+    Hour h = accounts == null ? null : accounts.get(accountId);
+    if (h == null || h.compacted) {
+      return;
+    }
+    h.compacted = true;
+    h.ids = null;
+    h.entries = null;
+    advance();
+  }
+
+  /** Moves {@link #compactedBefore} up to the first hour with an account not written, at most to the limit. */
+  private void advance() {
+    Iterator<Map.Entry<Instant, Map<String, Hour>>> oldest = hours.headMap(compactUpTo).entrySet().iterator();
+    Instant reached = compactUpTo;
     while (oldest.hasNext()) {
       Map.Entry<Instant, Map<String, Hour>> hour = oldest.next();
-      hour.getValue().forEach((account, tally) ->
-          taken.add(new Tally(account, hour.getKey(), tally.bytes, tally.messages)));
-      oldest.remove();
+      if (hour.getValue().values().stream().allMatch(h -> h.compacted)) {
+        oldest.remove();
+      } else {
+        reached = hour.getKey();
+        break;
+      }
     }
-    if (limit.isAfter(compactedBefore)) {
-      compactedBefore = limit;
+    if (reached.isAfter(compactedBefore)) {
+      compactedBefore = reached;
     }
-    return taken;
   }
 
   /** The first hour not compacted. */
@@ -104,7 +168,7 @@ public final class FoldState {
     long held = 0;
     for (Map<String, Hour> hour : hours.values()) {
       for (Hour tally : hour.values()) {
-        held += tally.ids.size();
+        held += tally.compacted ? 0 : tally.ids.size();
       }
     }
     return held;

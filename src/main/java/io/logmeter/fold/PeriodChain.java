@@ -3,6 +3,7 @@ package io.logmeter.fold;
 import io.logmeter.retry.AwsErrors;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,25 +37,37 @@ public final class PeriodChain {
 
   /** The periods after {@code after} up to the head's, oldest first; none when the head is not past it. */
   public Future<List<FoldPeriod>> since(long after, FoldHead.State head) {
+    return since(after, Instant.MIN, head);
+  }
+
+  /**
+   * The periods after {@code after} up to the head's, oldest first, back to the first one published
+   * at or after {@code notBefore}: one published before it holds no record of an hour after it.
+   */
+  public Future<List<FoldPeriod>> since(long after, Instant notBefore, FoldHead.State head) {
     List<FoldPeriod> newestFirst = new ArrayList<>();
     if (head.period() <= after) {
       return Future.succeededFuture(newestFirst);
     }
-    return back(head.publishedBy(), head.period(), after, newestFirst).map(done -> {
+    return back(head.publishedBy(), head.period(), after, notBefore, newestFirst).map(done -> {
       Collections.reverse(newestFirst);
       return newestFirst;
     });
   }
 
-  private Future<Void> back(long epoch, long period, long after, List<FoldPeriod> read) {
+  private Future<Void> back(long epoch, long period, long after, Instant notBefore, List<FoldPeriod> read) {
     return Future.fromCompletionStage(s3.getObject(g -> g.bucket(bucket).key(FoldPeriod.key(epoch, period)),
             AsyncResponseTransformer.toBytes()), context)
         .recover(failure -> Future.failedFuture(new IllegalStateException("period " + period + " of epoch " + epoch
             + ", which the head's chain names, cannot be read (" + AwsErrors.code(failure) + ")", failure)))
         .compose(bytes -> {
           FoldPeriod p = FoldPeriod.decode(bytes.asByteArray());
+          if (p.at().isBefore(notBefore)) {
+            return Future.succeededFuture();
+          }
           read.add(p);
-          return period - 1 <= after ? Future.succeededFuture() : back(p.previousEpoch(), period - 1, after, read);
+          return period - 1 <= after ? Future.succeededFuture()
+              : back(p.previousEpoch(), period - 1, after, notBefore, read);
         });
   }
 }

@@ -4,6 +4,8 @@ import io.logmeter.archive.ArchiveKeys;
 import io.logmeter.archive.ArchiveObject;
 import io.logmeter.archive.ArchivedRecord;
 import io.logmeter.archive.RawArchive;
+import io.logmeter.fold.FoldPointer;
+import io.logmeter.fold.FoldQueue;
 import io.logmeter.ingestion.IngestMetrics.Step;
 import io.logmeter.ledger.CommitOutcome;
 import io.logmeter.ledger.UsageLedger;
@@ -52,21 +54,46 @@ final class Flusher {
   static final int RELEASE_MAX_SECONDS = 900;
 
   private final RawArchive archive;
-  private final UsageLedger ledger;
+  private final Counting counting;
   private final Context context;
   private final QueueClient queue;
-  private final CommitListener listener;
   private final Retry retry;
   private final Clock clock;
   private final IngestMetrics metrics;
   private final String instanceId;
   private long sequence;
 
-  Flusher(RawArchive archive, UsageLedger ledger, QueueClient queue, CommitListener listener, Retry retry,
+  /**
+   * Step 2 of a flush: what makes a flush's archived records count. The pages ledger commits them
+   * ({@link UsageLedger#commit}); the fold hands their object to the fold queue.
+   */
+  @FunctionalInterface
+  interface Counting {
+    Future<CommitOutcome> count(String objectKey, List<ArchivedRecord> records);
+
+    /** The pages ledger: each flush commits its records, and {@code listener} hears what was counted. */
+    static Counting pages(UsageLedger ledger, CommitListener listener) {
+      return (objectKey, records) -> {
+        long sentNanos = System.nanoTime();
+        // Told of each chunk as it commits, even when another chunk of the same commit then fails.
+        return ledger.commit(records, chunk -> listener.counted(chunk.counted(), sentNanos));
+      };
+    }
+
+    /**
+     * The fold: the records are counted by the fold's owner from the archive object, once the fold
+     * queue holds a pointer to it; here they are handed over, not counted yet, so no one hears of them.
+     */
+    static Counting fold(FoldQueue foldQueue, Clock clock) {
+      return (objectKey, records) -> foldQueue.send(new FoldPointer(objectKey, records.size(), clock.instant()))
+          .map(sent -> new CommitOutcome(records, List.of(), List.of(), 0));
+    }
+  }
+
+  Flusher(RawArchive archive, Counting counting, QueueClient queue, Retry retry,
       Context context, Clock clock, IngestMetrics metrics, String instanceId) {
-    this.listener = listener;
     this.archive = archive;
-    this.ledger = ledger;
+    this.counting = counting;
     this.context = context;
     this.queue = queue;
     this.retry = retry;
@@ -98,7 +125,8 @@ final class Flusher {
     return metrics.timed(Step.ARCHIVE, () -> retry.run(() -> archive.put(raw, rejected).onFailure(failure ->
                 log.warn("archive of {} deliveries failed ({}); retrying", batch.size(), AwsErrors.code(failure))),
             AwsErrors::isTransient))
-        .compose(archived -> metrics.timed(Step.COMMIT, () -> commitSingling(raw.records(), new Refusals())))
+        .compose(archived -> metrics.timed(Step.COMMIT, () -> commitSingling(raw.key(), raw.records(),
+            new Refusals())))
         .compose(commit -> {
           recordInMetrics(commit.outcome(), sameBatchDuplicates);
           Set<String> refusedIds = new HashSet<>();
@@ -131,8 +159,8 @@ final class Flusher {
    * records at fault. Nothing is archived again: every record keeps its place in this flush's object.
    * What a half committed before is found counted when a later attempt comes to it.
    */
-  private Future<Commit> commitSingling(List<ArchivedRecord> records, Refusals refusals) {
-    return commit(records).map(outcome -> new Commit(outcome, List.of())).recover(failure -> {
+  private Future<Commit> commitSingling(String objectKey, List<ArchivedRecord> records, Refusals refusals) {
+    return commit(objectKey, records).map(outcome -> new Commit(outcome, List.of())).recover(failure -> {
       if (!AwsErrors.isInvalidRequest(failure) || !retry.keepTrying()) {
         return Future.failedFuture(failure);
       }
@@ -145,8 +173,9 @@ final class Flusher {
         return Future.succeededFuture(new Commit(CommitOutcome.NOTHING, records));
       }
       int half = records.size() / 2;
-      return commitSingling(records.subList(0, half), refusals)
-          .compose(first -> commitSingling(records.subList(half, records.size()), refusals).map(first::plus));
+      return commitSingling(objectKey, records.subList(0, half), refusals)
+          .compose(first -> commitSingling(objectKey, records.subList(half, records.size()), refusals)
+              .map(first::plus));
     });
   }
 
@@ -191,13 +220,11 @@ final class Flusher {
     return duplicates;
   }
 
-  private Future<CommitOutcome> commit(List<ArchivedRecord> records) {
+  private Future<CommitOutcome> commit(String objectKey, List<ArchivedRecord> records) {
     if (records.isEmpty()) {
       return Future.succeededFuture(CommitOutcome.NOTHING);
     }
-    long sentNanos = System.nanoTime();
-    // Told of each chunk as it commits, even when another chunk of the same commit then fails.
-    return ledger.commit(records, chunk -> listener.counted(chunk.counted(), sentNanos));
+    return counting.count(objectKey, records);
   }
 
   /** What the commit counted and found counted before, in the pipeline's metrics. */

@@ -1,6 +1,7 @@
 package io.logmeter.ingestion;
 
 import io.logmeter.archive.RawArchive;
+import io.logmeter.fold.FoldQueue;
 import io.logmeter.ledger.UsageLedger;
 import io.logmeter.retry.Backoff;
 import io.logmeter.retry.Retry;
@@ -78,8 +79,11 @@ public final class IngestVerticle extends VerticleBase {
         Duration.ofDays(tables.ledgerTtlDays()).toSeconds(), tables.maxConcurrentWrites(),
         tables.ledgerMemoryMiB() << 20, clock, settings.instanceId() + '/' + java.util.UUID.randomUUID(),
         metrics.ledgerObserver());
-    flusher = new Flusher(new RawArchive(s3, context, settings.bucket()), ledger, queue, listener.apply(context),
-        retry, context, clock, metrics, settings.instanceId());
+    Flusher.Counting counting = settings.fold().folding()
+        ? Flusher.Counting.fold(new FoldQueue(sqs, context, settings.fold().foldQueueName()), clock)
+        : Flusher.Counting.pages(ledger, listener.apply(context));
+    flusher = new Flusher(new RawArchive(s3, context, settings.bucket()), counting, queue, retry, context, clock,
+        metrics, settings.instanceId());
     batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),
         batching.batchMaxMessages(), batching.batchMaxBytes(), batching.batchMaxAgeMillis(),
         batching.maxConcurrentFlushes());

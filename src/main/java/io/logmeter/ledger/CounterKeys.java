@@ -94,9 +94,29 @@ public final class CounterKeys {
     return sum(item, MESSAGES, HOUR_MESSAGES);
   }
 
+  /**
+   * The bytes and messages an item counts in the hours before {@code before} (its plain sums count
+   * whatever it is): what the fold's readers take from an item, the hours from {@code before} on
+   * being counted by the fold's periods.
+   */
+  public static long[] sumsBefore(Map<String, AttributeValue> item, java.time.Instant before) {
+    long hoursBefore = 24;
+    AttributeValue sort = item.get(SORT);
+    if (sort != null && sort.s() != null && sort.s().startsWith(DAY_PREFIX)) {
+      long dayStart = dayOf(sort.s()).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+      hoursBefore = Math.max(0, Math.min(24, Math.floorDiv(before.getEpochSecond() - dayStart + 3599, 3600)));
+    }
+    return new long[] {sum(item, BYTES, HOUR_BYTES, (int) hoursBefore), sum(item, MESSAGES, HOUR_MESSAGES,
+        (int) hoursBefore)};
+  }
+
   private static long sum(Map<String, AttributeValue> item, String plain, String perHour) {
+    return sum(item, plain, perHour, 24);
+  }
+
+  private static long sum(Map<String, AttributeValue> item, String plain, String perHour, int hours) {
     long sum = number(item.get(plain));
-    for (int hh = 0; hh < 24; hh++) {
+    for (int hh = 0; hh < hours; hh++) {
       AttributeValue hour = item.get(hourAttribute(hh));
       if (hour != null && hour.hasM()) {
         sum += number(hour.m().get(perHour));

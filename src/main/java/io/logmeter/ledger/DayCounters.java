@@ -46,7 +46,8 @@ public final class DayCounters {
   private final String table;
   private final java.util.function.DoubleConsumer consumed;
 
-  DayCounters(DynamoDbAsyncClient dynamo, Context context, String table, java.util.function.DoubleConsumer consumed) {
+  public DayCounters(DynamoDbAsyncClient dynamo, Context context, String table,
+      java.util.function.DoubleConsumer consumed) {
     this.dynamo = dynamo;
     this.context = context;
     this.table = table;
@@ -60,7 +61,7 @@ public final class DayCounters {
    * item is created and not again. Refused, the item is read, and the hours still behind are
    * returned, to be tried again.
    */
-  Future<Advanced> advance(String accountId, LocalDate day, List<Hour> hours) {
+  public Future<Advanced> advance(String accountId, LocalDate day, List<Hour> hours) {
     Map<String, AttributeValue> key = key(accountId, day);
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();

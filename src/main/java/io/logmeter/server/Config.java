@@ -2,6 +2,7 @@ package io.logmeter.server;
 
 import static io.logmeter.server.Setting.Range.atLeast;
 import static io.logmeter.server.Setting.Range.between;
+import static io.logmeter.server.Setting.choice;
 import static io.logmeter.server.Setting.flag;
 import static io.logmeter.server.Setting.integer;
 import static io.logmeter.server.Setting.longInteger;
@@ -9,6 +10,7 @@ import static io.logmeter.server.Setting.optional;
 import static io.logmeter.server.Setting.optionalText;
 import static io.logmeter.server.Setting.text;
 
+import io.logmeter.fold.FoldSettings;
 import io.logmeter.ingestion.IngestSettings;
 import io.logmeter.server.Setting.Range;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +36,7 @@ import java.util.stream.Collectors;
  * documents every setting under the same name.
  */
 public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Alerts alerts, Cache cache,
-    IngestSettings ingest) {
+    IngestSettings ingest, FoldSettings fold) {
 
   /**
    * Every setting there is: name, type, default and rule, in the order of the slices that carry
@@ -91,7 +93,13 @@ public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Ale
       integer("maxConcurrentFlushes", 4, atLeast(1)),
       integer("maxConcurrentWrites", 100, atLeast(1)),
       longInteger("ledgerMemoryMiB", 256, atLeast(1)),
-      integer("ledgerTtlDays", 400, atLeast(15, "must exceed the queue retention (14 days) plus redrive")));
+      integer("ledgerTtlDays", 400, atLeast(15, "must exceed the queue retention (14 days) plus redrive")),
+      // fold (also in ingest)
+      choice("ledger", "pages", "fold"),
+      text("foldQueueName", "logmeter-fold"),
+      longInteger("foldPeriodMillis", 1000, atLeast(100)),
+      integer("foldCompactAfterMinutes", 10, between(1, 1440)),
+      integer("foldLeaseSeconds", 30, between(5, 600)));
 
   /** The settings by name; a name declared twice fails here, at the first use of Config. */
   private static final Map<String, Setting> BY_NAME = SETTINGS.stream()

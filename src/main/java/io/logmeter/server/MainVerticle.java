@@ -2,6 +2,7 @@ package io.logmeter.server;
 
 import io.logmeter.api.ApiServices;
 import io.logmeter.api.ApiVerticle;
+import io.logmeter.fold.FoldVerticle;
 import io.logmeter.api.Readiness;
 import io.logmeter.ingestion.CommitListener;
 import io.logmeter.ingestion.IngestVerticle;
@@ -37,6 +38,7 @@ final class MainVerticle extends VerticleBase {
   private final Promise<Void> pipelineStarted = Promise.promise();
   private final MeterRegistry registry;
   private volatile String ingestDeployment;
+  private volatile String foldDeployment;
   private volatile boolean draining;
 
   MainVerticle(Config config, AwsClients aws, ApiServices api, Function<Context, CommitListener> commits,
@@ -70,7 +72,13 @@ final class MainVerticle extends VerticleBase {
     draining = true;
     readiness.draining();
     String deployment = ingestDeployment;
-    return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+    Future<Void> ingest = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+    // The fold after the pipeline: it publishes what the last flushes handed over, then gives its lease up.
+    return ingest.transform(done -> {
+      String fold = foldDeployment;
+      Future<Void> folded = fold == null ? Future.succeededFuture() : vertx.undeploy(fold);
+      return done.failed() ? folded.transform(v -> Future.failedFuture(done.cause())) : folded;
+    });
   }
 
   private void startPipeline(int attempt) {
@@ -83,6 +91,12 @@ final class MainVerticle extends VerticleBase {
         : Resources.verify(aws, config);
     Future.fromCompletionStage(resources, context)
         .onSuccess(url -> QueueGauges.start(vertx, aws.sqs(), url, stack.dlqName(), registry))
+        .compose(url -> draining || !config.fold().folding() ? Future.succeededFuture(url)
+            : vertx.deployVerticle(new FoldVerticle(config.fold(), aws.sqs(), aws.s3(), aws.dynamo(), registry,
+                Clock.systemUTC())).map(id -> {
+                  foldDeployment = id;
+                  return url;
+                }))
         .compose(url -> draining ? Future.failedFuture("draining")
             : vertx.deployVerticle(new IngestVerticle(config.ingest(), aws.sqs(), aws.s3(), aws.dynamo(), url, commits,
                 registry, Clock.systemUTC())))

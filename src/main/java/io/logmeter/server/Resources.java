@@ -60,6 +60,9 @@ public final class Resources {
                 .put("deadLetterTargetArn", dlq.attributes().get(QueueAttributeName.QUEUE_ARN))
                 .put("maxReceiveCount", Integer.toString(stack.maxReceiveCount())).encode())));
     CompletableFuture<?> alerts = aws.sqs().createQueue(q -> q.queueName(config.alerts().alertQueueName()));
+    CompletableFuture<?> fold = createQueue(aws, config.fold().foldQueueName(), Map.of(
+        QueueAttributeName.VISIBILITY_TIMEOUT, "60",
+        QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(14 * 24 * 3600)));
     CompletableFuture<Void> bucket = aws.s3().createBucket(b -> b.bucket(config.stack().bucket()))
         .handle((ok, failure) -> ignoreIf(failure, "BucketAlreadyOwnedByYou", "BucketAlreadyExists"));
     CompletableFuture<Void> ledger = createTable(aws, CreateTableRequest.builder()
@@ -80,7 +83,7 @@ public final class Resources {
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .build())
         .thenCompose(v -> addMonthIndexIfMissing(aws, config.stack().usageTable()));
-    return CompletableFuture.allOf(queue, alerts, bucket, ledger, usage).thenCompose(v -> queue);
+    return CompletableFuture.allOf(queue, alerts, fold, bucket, ledger, usage).thenCompose(v -> queue);
   }
 
   /** Checks that every resource answers; returns the queue URL. */
@@ -97,7 +100,10 @@ public final class Resources {
                 + CounterKeys.BY_MONTH_INDEX + " (the bulk export needs it): provision it as ansible/tasks/tables.yml does");
           }
         });
-    return CompletableFuture.allOf(queue, bucket, ledger, usage).thenCompose(v -> queueUrl);
+    CompletableFuture<?> fold = config.fold().folding()
+        ? aws.sqs().getQueueUrl(q -> q.queueName(config.fold().foldQueueName()))
+        : CompletableFuture.completedFuture(null);
+    return CompletableFuture.allOf(queue, fold, bucket, ledger, usage).thenCompose(v -> queueUrl);
   }
 
   /** The ingest queue's URL: as configured, or asked of SQS by the queue's name. */

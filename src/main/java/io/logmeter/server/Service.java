@@ -6,11 +6,18 @@ import io.logmeter.api.ApiKeys;
 import io.logmeter.api.ApiServices;
 import io.logmeter.api.Readiness;
 import io.logmeter.archive.RawRecords;
+import io.logmeter.fold.FoldCachedUsage;
+import io.logmeter.fold.FoldHead;
+import io.logmeter.fold.FoldUsage;
+import io.logmeter.fold.FoldView;
+import io.logmeter.fold.PeriodChain;
 import io.logmeter.ingestion.CommitListener;
 import io.logmeter.ledger.CounterDelta;
 import io.logmeter.logs.LogPages;
 import io.logmeter.usage.UsageCache;
+import io.logmeter.usage.UsageReader;
 import io.logmeter.usage.UsageStore;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,8 +43,16 @@ public final class Service {
   private final AwsClients aws;
   private final Readiness readiness;
   private final MainVerticle main;
+  /** The fold's view, when the fold counts; null with the pages ledger. */
+  private final FoldView view;
 
-  private Service(Vertx vertx, Config config, AwsClients aws, Readiness readiness, MainVerticle main) {
+  /** How often every instance reads the fold's head. */
+  static final Duration FOLLOW_HEAD_EVERY = Duration.ofMillis(500);
+  /** How much longer than two cache refreshes the fold's deltas of a compacted hour are kept. */
+  static final Duration FOLD_DELTAS_KEPT_LONGER = Duration.ofSeconds(30);
+
+  private Service(Vertx vertx, Config config, AwsClients aws, Readiness readiness, MainVerticle main, FoldView view) {
+    this.view = view;
     this.vertx = vertx;
     this.config = config;
     this.aws = aws;
@@ -60,15 +75,41 @@ public final class Service {
     Config.Stack stack = config.stack();
     Readiness readiness = new Readiness();
     UsageStore store = new UsageStore(aws.dynamo(), stack.usageTable());
-    UsageCache cache = new UsageCache(account -> store.total(account, false), vertx.getOrCreateContext(),
-        Duration.ofMillis(config.cache().cacheRefreshMillis()), config.cache().cacheMaxAccounts());
-    ApiServices api = new ApiServices(store, cache, new LogPages(aws.dynamo(), stack.ledgerTable(), stack.usageTable()),
+    Context context = vertx.getOrCreateContext();
+    Duration refresh = Duration.ofMillis(config.cache().cacheRefreshMillis());
+    UsageReader reader = store;
+    UsageCache cache;
+    FoldView view = null;
+    if (config.fold().folding()) {
+      UsageCache[] forget = new UsageCache[1];
+      view = new FoldView(vertx, new FoldHead(aws.dynamo(), context, stack.usageTable()),
+          new PeriodChain(aws.s3(), context, stack.bucket()), FOLLOW_HEAD_EVERY,
+          refresh.multipliedBy(2).plus(FOLD_DELTAS_KEPT_LONGER), () -> {
+            if (forget[0] != null) {
+              forget[0].forgetAll();
+            }
+          });
+      reader = new FoldUsage(store, view);
+      cache = FoldCachedUsage.cache(store, view, context, refresh, config.cache().cacheMaxAccounts());
+      forget[0] = cache;
+      FoldView following = view;
+      context.runOnContext(v -> following.start());
+      Gauge.builder("logmeter_fold_counted_through_age_seconds", following,
+              f -> Math.max(0, (System.currentTimeMillis() - f.snapshot().countedThrough().toEpochMilli()) / 1000.0))
+          .description("how long ago the instant is through which this instance counts every acknowledged message")
+          .register(registry);
+    } else {
+      cache = new UsageCache(account -> store.total(account, false), context, refresh,
+          config.cache().cacheMaxAccounts());
+    }
+    ApiServices api = new ApiServices(reader, cache, new LogPages(aws.dynamo(), stack.ledgerTable(), stack.usageTable()),
         new RawRecords(aws.s3(), stack.bucket()), Publishers.logs(config, aws), keys, readiness,
         registry);
     MainVerticle main = new MainVerticle(config, aws, api, commitListener(config, aws, store, cache), readiness,
         registry);
+    FoldView following = view;
     return vertx.deployVerticle(main)
-        .map(id -> new Service(vertx, config, aws, readiness, main))
+        .map(id -> new Service(vertx, config, aws, readiness, main, following))
         // Off the event loop: closing the clients waits for their connections.
         .recover(failure -> vertx.executeBlocking(() -> {
           aws.close();
@@ -124,6 +165,10 @@ public final class Service {
     Future<Void> drained = main.drain().otherwise(failure -> {
       log.warn("pipeline did not stop cleanly", failure);
       return null;
+    }).onComplete(done -> {
+      if (view != null) {
+        view.stop();
+      }
     });
     return drained.toCompletionStage().toCompletableFuture()
         // Off the event loops: closing the clients waits for their connections.

@@ -19,6 +19,19 @@ record Setting(String name, Class<?> type, Object defaultValue, Function<Object,
     });
   }
 
+  /** One of {@code choices}, the first being the default. */
+  static Setting choice(String name, String... choices) {
+    java.util.List<String> allowed = java.util.List.of(choices);
+    return new Setting(name, String.class, choices[0], raw -> {
+      requirePresent(name, raw, choices[0]);
+      String text = textOf(name, raw).trim();
+      if (!allowed.contains(text)) {
+        throw invalid(name, "must be one of " + String.join(", ", allowed) + ", not " + raw);
+      }
+      return text;
+    });
+  }
+
   /** Text without a default: unset when absent, null or blank. */
   static Setting optionalText(String name) {
     return optional(name, String.class, text -> text);

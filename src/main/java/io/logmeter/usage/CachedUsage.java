@@ -7,14 +7,14 @@ package io.logmeter.usage;
  *
  * <p>Kept small, one per cached account: 32 bytes with its header.
  */
-final class CachedUsage {
+public class CachedUsage {
 
   /** {@link System#nanoTime()} in ticks of 2^20 ns (~1 ms): an int, and entries live seconds, not weeks. */
   private final int loadedAtTick;
   private long bytes;
   private long messages;
 
-  CachedUsage(Usage loaded, long loadedAtNanos) {
+  protected CachedUsage(Usage loaded, long loadedAtNanos) {
     this.loadedAtTick = tick(loadedAtNanos);
     this.bytes = loaded.bytes();
     this.messages = loaded.messages();
@@ -32,7 +32,7 @@ final class CachedUsage {
     }
   }
 
-  synchronized Usage snapshot() {
+  public synchronized Usage snapshot() {
     return new Usage(bytes, messages);
   }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -48,7 +49,8 @@ public final class UsageExport implements UsageAcrossAccounts {
 
   private final DynamoDbAsyncClient dynamo;
   private final String table;
-  private final UsageStore store;
+  private final UsageReader store;
+  private final BiFunction<LocalDate, LocalDate, NavigableSet<String>> moreAccounts;
   private final Context context;
   private final int pageKeys;
   private final int parallelReads;
@@ -58,7 +60,8 @@ public final class UsageExport implements UsageAcrossAccounts {
    *     that a page always reaches past one account)
    * @param parallelReads accounts whose days are read at once
    */
-  public UsageExport(DynamoDbAsyncClient dynamo, String table, UsageStore store, Context context, int pageKeys,
+  public UsageExport(DynamoDbAsyncClient dynamo, String table, UsageReader store,
+      BiFunction<LocalDate, LocalDate, NavigableSet<String>> moreAccounts, Context context, int pageKeys,
       int parallelReads) {
     if (pageKeys <= 31) {
       throw new IllegalArgumentException("pageKeys must exceed 31");
@@ -66,6 +69,7 @@ public final class UsageExport implements UsageAcrossAccounts {
     this.dynamo = dynamo;
     this.table = table;
     this.store = store;
+    this.moreAccounts = moreAccounts;
     this.context = context;
     this.pageKeys = pageKeys;
     this.parallelReads = parallelReads;
@@ -80,10 +84,13 @@ public final class UsageExport implements UsageAcrossAccounts {
       months.add(m);
     }
     Tally walk = new Tally();
-    return shard(0, null, new Range(months, from, to, consistent), each, walk).map(v -> walk.done());
+    return shard(0, null, new Range(months, from, to, consistent, moreAccounts.apply(from, to)), each, walk)
+        .map(v -> walk.done());
   }
 
-  private record Range(List<YearMonth> months, LocalDate from, LocalDate to, boolean consistent) {
+  /** The range walked; {@code more}: accounts to list besides those of the index. */
+  private record Range(List<YearMonth> months, LocalDate from, LocalDate to, boolean consistent,
+      NavigableSet<String> more) {
   }
 
   /** A page of one month's index partition: its accounts, and where it stopped if cut short. */
@@ -114,6 +121,13 @@ public final class UsageExport implements UsageAcrossAccounts {
         }
       }
       walk.maxHeldKeys = Math.max(walk.maxHeldKeys, held);
+      String low = after != null ? after : String.valueOf(digit);
+      String high = String.valueOf((char) (digit + 1));
+      for (String account : range.more().subSet(low, after == null, high, false)) {
+        if (account.charAt(0) == digit) {
+          accounts.add(account);
+        }
+      }
       NavigableSet<String> due = reach == null ? accounts : accounts.headSet(reach, true);
       String next = reach;
       return emit(new ArrayList<>(due), 0, range, each, walk)

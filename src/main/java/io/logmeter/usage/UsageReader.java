@@ -1,7 +1,9 @@
 package io.logmeter.usage;
 
 import io.vertx.core.Context;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 
@@ -19,4 +21,12 @@ public interface UsageReader {
 
   /** Every account's usage over a range, for an HTTP verticle on {@code context}. */
   UsageAcrossAccounts export(Context context);
+
+  /**
+   * An instant before which every message acknowledged is in every answer read after this call;
+   * empty where counting is part of acknowledging (the pages ledger), so that there is no lag to tell.
+   */
+  default Optional<Instant> countedThrough() {
+    return Optional.empty();
+  }
 }

@@ -2,11 +2,15 @@ package io.logmeter.usage;
 
 import io.logmeter.ledger.CounterKeys;
 import io.logmeter.ledger.Queries;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.SortedMap;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -29,6 +33,11 @@ public final class UsageStore implements UsageReader {
 
   @Override
   public CompletableFuture<Usage> total(String accountId, boolean consistent) {
+    return total(accountId, consistent, Instant.MAX);
+  }
+
+  /** The total of the hours before {@code hoursBefore} (and of every item's plain sums). */
+  public CompletableFuture<Usage> total(String accountId, boolean consistent, Instant hoursBefore) {
     QueryRequest query = QueryRequest.builder()
         .tableName(table)
         .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
@@ -38,12 +47,18 @@ public final class UsageStore implements UsageReader {
             ":prefix", AttributeValue.fromS(CounterKeys.DAY_PREFIX)))
         .consistentRead(consistent)
         .build();
-    return counters(query).thenApply(ShardSums::total);
+    return counters(query, hoursBefore).thenApply(ShardSums::total);
   }
 
   @Override
   public CompletableFuture<SortedMap<LocalDate, Usage>> daily(String accountId, LocalDate from, LocalDate to,
       boolean consistent) {
+    return daily(accountId, from, to, consistent, Instant.MAX);
+  }
+
+  /** The days of the hours before {@code hoursBefore} (and of every item's plain sums). */
+  public CompletableFuture<SortedMap<LocalDate, Usage>> daily(String accountId, LocalDate from, LocalDate to,
+      boolean consistent, Instant hoursBefore) {
     QueryRequest query = QueryRequest.builder()
         .tableName(table)
         .keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
@@ -54,12 +69,21 @@ public final class UsageStore implements UsageReader {
             ":to", AttributeValue.fromS(CounterKeys.lastOfDay(to))))
         .consistentRead(consistent)
         .build();
-    return counters(query).thenApply(ShardSums::daily);
+    return counters(query, hoursBefore).thenApply(ShardSums::daily);
   }
 
   @Override
   public UsageExport export(io.vertx.core.Context context) {
-    return new UsageExport(dynamo, table, this, context, EXPORT_PAGE_KEYS, EXPORT_PARALLEL_READS);
+    return export(context, this, (from, to) -> new TreeSet<>());
+  }
+
+  /**
+   * An export whose accounts' days are read by {@code days}, listing also the accounts
+   * {@code moreAccounts} names for a range (those the index does not list yet).
+   */
+  public UsageExport export(io.vertx.core.Context context, UsageReader days,
+      BiFunction<LocalDate, LocalDate, NavigableSet<String>> moreAccounts) {
+    return new UsageExport(dynamo, table, days, moreAccounts, context, EXPORT_PAGE_KEYS, EXPORT_PARALLEL_READS);
   }
 
   /** Index keys per month and request, and accounts read at once, of an export. */
@@ -70,13 +94,13 @@ public final class UsageStore implements UsageReader {
     return Map.of("#pk", CounterKeys.PARTITION, "#sk", CounterKeys.SORT);
   }
 
-  /** Every item of {@code query}, with what it counts. */
-  private CompletableFuture<List<CounterItem>> counters(QueryRequest query) {
+  /** Every item of {@code query}, with what it counts in the hours before {@code hoursBefore}. */
+  private CompletableFuture<List<CounterItem>> counters(QueryRequest query, Instant hoursBefore) {
     return Queries.all(dynamo, query).thenApply(items -> {
       List<CounterItem> counters = new ArrayList<>(items.size());
       for (Map<String, AttributeValue> item : items) {
-        counters.add(new CounterItem(item.get(CounterKeys.SORT).s(), CounterKeys.bytesOf(item),
-            CounterKeys.messagesOf(item)));
+        long[] sums = CounterKeys.sumsBefore(item, hoursBefore);
+        counters.add(new CounterItem(item.get(CounterKeys.SORT).s(), sums[0], sums[1]));
       }
       return counters;
     });

@@ -87,6 +87,8 @@ class ArchitectureTest {
             "io.logmeter.ledger..", "io.logmeter.fold..")
         .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.logmeter.ledger.Queries")
         .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.logmeter.alerts.AlertPublisher")
+        // The fold's reader is a store shared across contexts, as UsageStore is.
+        .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.logmeter.fold.FoldUsage")
         // A private wrapper of an SDK call is the call itself: its caller converts at once.
         .and().areDeclaredInClassesThat().areNotPrivate()
         .should().haveRawReturnType(java.util.concurrent.CompletableFuture.class)

@@ -12,7 +12,8 @@ class FoldPeriodTest {
 
   @Test
   void aPeriodReadsBackAsWritten() {
-    FoldPeriod period = new FoldPeriod(3, 41, 2, Instant.parse("2026-11-21T10:00:01.250Z"),
+    FoldPeriod period = new FoldPeriod(3, 41, 2, Instant.parse("2026-11-21T10:00:01.900Z"),
+        Instant.parse("2026-11-21T10:00:01.250Z"), Instant.parse("2026-11-21T09:00:00Z"),
         List.of("raw/dt=2026-11-21/hr=10/a.ndjson", "raw/dt=2026-11-21/hr=10/b.ndjson"),
         List.of(new FoldState.Tally("6f1c9a52-8a8e-4a53-9d8f-1c2b3a4d5e6f", Instant.parse("2026-11-21T10:00:00Z"),
             5_000_000_000L, 7)));

@@ -119,18 +119,19 @@ class LeaseTest {
     assertThat(on(head::read)).isEqualTo(FoldHead.State.NONE);
     assertThat(on(() -> head.claim(1))).isPresent();
     Instant first = Instant.parse("2026-11-21T10:00:01Z");
-    assertThat(on(() -> head.advance(1, 0, 1, first))).contains(new FoldHead.State(1, 1, 1, first));
-    assertThat(on(() -> head.advance(1, 0, 1, first))).as("period 1 published twice").isEmpty();
+    Instant ten = Instant.parse("2026-11-21T10:00:00Z");
+    assertThat(on(() -> head.advance(1, 0, 1, first, ten))).contains(new FoldHead.State(1, 1, 1, first, ten));
+    assertThat(on(() -> head.advance(1, 0, 1, first, ten))).as("period 1 published twice").isEmpty();
     // A second owner takes over: from its claim on, the first one's advances are refused, even the
     // one it had prepared for the period it saw last.
-    assertThat(on(() -> head.claim(2))).contains(new FoldHead.State(1, 2, 1, first));
-    assertThat(on(() -> head.advance(1, 1, 2, first.plusSeconds(1)))).isEmpty();
+    assertThat(on(() -> head.claim(2))).contains(new FoldHead.State(1, 2, 1, first, ten));
+    assertThat(on(() -> head.advance(1, 1, 2, first.plusSeconds(1), ten))).isEmpty();
     assertThat(on(() -> head.claim(1))).as("an older epoch cannot claim back").isEmpty();
     Instant second = first.plusSeconds(2);
-    assertThat(on(() -> head.advance(2, 1, 2, first.minusMillis(1)))).as("counting through earlier than the head").isEmpty();
-    assertThat(on(() -> head.advance(2, 1, 2, second))).contains(new FoldHead.State(2, 2, 2, second));
-    assertThat(on(head::read)).isEqualTo(new FoldHead.State(2, 2, 2, second));
-    assertThatThrownBy(() -> on(() -> head.advance(2, 2, 4, second))).hasCauseInstanceOf(IllegalArgumentException.class);
+    assertThat(on(() -> head.advance(2, 1, 2, first.minusMillis(1), ten))).as("counting through earlier than the head").isEmpty();
+    assertThat(on(() -> head.advance(2, 1, 2, second, ten))).contains(new FoldHead.State(2, 2, 2, second, ten));
+    assertThat(on(head::read)).isEqualTo(new FoldHead.State(2, 2, 2, second, ten));
+    assertThatThrownBy(() -> on(() -> head.advance(2, 2, 4, second, ten))).hasCauseInstanceOf(IllegalArgumentException.class);
   }
 
   private Lease lease(String owner, MovableClock clock) {

@@ -59,16 +59,17 @@ class PeriodChainTest {
     for (FoldPeriod p : List.of(one, two, three, four, staleThree)) {
       TestStack.on(context, () -> chain.put(p));
     }
-    FoldHead.State head = new FoldHead.State(4, 2, 2, TEN.plusSeconds(4));
+    FoldHead.State head = new FoldHead.State(4, 2, 2, TEN.plusSeconds(4), TEN);
     assertThat(TestStack.on(context, () -> chain.since(0, head))).containsExactly(one, two, three, four);
     assertThat(TestStack.on(context, () -> chain.since(2, head))).containsExactly(three, four);
     assertThat(TestStack.on(context, () -> chain.since(4, head))).isEmpty();
     // What epoch 1 would have published, had it kept the head.
-    assertThat(TestStack.on(context, () -> chain.since(2, new FoldHead.State(3, 1, 1, TEN)))).containsExactly(staleThree);
+    assertThat(TestStack.on(context, () -> chain.since(2, new FoldHead.State(3, 1, 1, TEN, TEN)))).containsExactly(staleThree);
   }
 
   private static FoldPeriod period(long epoch, long number, long previousEpoch, long bytes) {
-    return new FoldPeriod(epoch, number, previousEpoch, TEN.plusSeconds(number), List.of("raw/" + number + ".ndjson"),
+    return new FoldPeriod(epoch, number, previousEpoch, TEN.plusSeconds(number), TEN.plusSeconds(number), TEN,
+        List.of("raw/" + number + ".ndjson"),
         List.of(new FoldState.Tally(ACCOUNT, TEN, bytes, 1)));
   }
 }

@@ -180,6 +180,14 @@ class ConfigTest {
   }
 
   @Test
+  void theLedgerIsOneOfItsChoices() {
+    assertThat(Config.from(Config.defaults()).fold().folding()).isFalse();
+    assertThat(Config.from(Config.defaults().put("ledger", " fold ")).fold().folding()).isTrue();
+    assertThatThrownBy(() -> Config.from(Config.defaults().put("ledger", "Fold")))
+        .hasMessage("configuration: ledger must be one of pages, fold, not Fold");
+  }
+
+  @Test
   void anUnknownSettingIsRefusedWithItsName() {
     assertThatThrownBy(() -> Config.from(Config.defaults().put("batchMaxMesages", 500)))
         .hasMessageContaining("unknown setting batchMaxMesages");
@@ -202,12 +210,14 @@ class ConfigTest {
   void everySliceComponentCarriesTheSettingOfItsName() {
     JsonObject json = Config.defaults();
     Config.SETTINGS.stream().filter(s -> s.type() == String.class).forEach(s -> json.put(s.name(), "v-" + s.name()));
+    json.put("ledger", "fold"); // a choice: checked below on its own
 
     Map<String, List<Object>> built = components(Config.from(json));
 
     assertThat(built.keySet()).isEqualTo(Config.SETTINGS.stream().map(Setting::name).collect(Collectors.toSet()));
-    Config.SETTINGS.stream().filter(s -> s.type() == String.class).forEach(s ->
+    Config.SETTINGS.stream().filter(s -> s.type() == String.class && !s.name().equals("ledger")).forEach(s ->
         assertThat(built.get(s.name())).as(s.name()).containsOnly("v-" + s.name()));
+    assertThat(built.get("ledger")).containsOnly("fold");
     for (String flag : List.of("createResources", "publishToQueue", "authDisabled")) {
       Map<String, List<Object>> one = components(Config.from(Config.defaults().put(flag, true)));
       one.forEach((name, values) -> assertThat(values).as(name).allMatch(v -> !(v instanceof Boolean on)

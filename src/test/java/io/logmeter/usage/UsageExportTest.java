@@ -168,8 +168,8 @@ class UsageExportTest {
       Context context = vertx.getOrCreateContext();
       UsageStore store = new UsageStore(service.aws().dynamo(), service.config().stack().usageTable());
       int pageKeys = 40; // far fewer than the ~190 accounts of each of the 16 index partitions of a month
-      UsageExport export = new UsageExport(service.aws().dynamo(), service.config().stack().usageTable(), store, context,
-          pageKeys, 4);
+      UsageExport export = new UsageExport(service.aws().dynamo(), service.config().stack().usageTable(), store,
+          (from, to) -> new java.util.TreeSet<>(), context, pageKeys, 4);
       List<String> walked = new ArrayList<>();
       CompletableFuture<UsageExport.Walk> done = new CompletableFuture<>();
       context.runOnContext(v -> export.walk(FROM, TODAY, false, account -> {

@@ -1,0 +1,523 @@
+package io.logmeter.fold;
+
+import io.logmeter.archive.ArchivedRecord;
+import io.logmeter.archive.RawRecordReader;
+import io.logmeter.archive.RecordLocation;
+import io.logmeter.ledger.UsageLedger;
+import io.logmeter.message.LogRecord;
+import io.logmeter.retry.AwsErrors;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The fold's owner, on every instance, acting on the one that holds the {@link Lease}. While it
+ * holds it, it receives the fold queue's pointers, reads the archive objects they name, counts each
+ * message once per account and hour ({@link FoldState}), and each period publishes what it counted:
+ * a {@link FoldPeriod} object, then the {@link FoldHead} under its epoch, then the pointers'
+ * deletes. Records of hours already written go through the pages ledger ({@link UsageLedger}), which
+ * finds their duplicates in the hour's pages. Hours over for {@code foldCompactAfterMinutes} are
+ * written account by account ({@link Compactor}).
+ *
+ * <p>Exact across failures: what a period counted is kept until the head names it, and a period
+ * once written is published unchanged, however many tries it takes; a pointer is deleted only once
+ * its period is published; a new owner rebuilds the ids of the hours not compacted from the
+ * archive objects the head's periods name, so that a pointer folded again counts nothing twice.
+ * Confined to its verticle's context.
+ */
+public final class FoldOwner {
+
+  private static final Logger log = LoggerFactory.getLogger(FoldOwner.class);
+
+  /** How long the owner holds a pointer it received: an earlier owner's come back after it. */
+  static final int POINTER_VISIBILITY_SECONDS = 60;
+  /** Allowance for the clocks of the instances that send pointers. */
+  static final Duration SEND_SKEW = Duration.ofSeconds(1);
+  /** With nothing to fold, a period is still published this often, so that {@code countedThrough} moves. */
+  static final Duration IDLE_PUBLISH = Duration.ofSeconds(5);
+  static final int MAX_COMPACTED_PER_PERIOD = 2000;
+  static final int PARALLEL_WRITES = 16;
+  static final int PARALLEL_READS = 16;
+
+  /** What the owner tells: a period published, how many it folded, what it compacted. */
+  public interface Observer {
+    Observer NONE = new Observer() {
+    };
+
+    /** A period the head names now. */
+    default void published(FoldPeriod period) {
+    }
+
+    /** Records read from archive objects: counted, found counted before, or of hours already written. */
+    default void folded(long counted, int duplicates, int late) {
+    }
+
+    default void compacted(int accountHours, int pages) {
+    }
+
+    default void took(long epoch) {
+    }
+  }
+
+  private final Vertx vertx;
+  private final Lease lease;
+  private final FoldHead head;
+  private final PeriodChain chain;
+  private final FoldQueue queue;
+  private final Function<String, Future<byte[]>> objects;
+  private final Compactor compactor;
+  private final UsageLedger late;
+  private final FoldSettings settings;
+  private final Clock clock;
+  private final Observer observer;
+  private final String owner;
+
+  private long leaseTimer = -1;
+  private long cycleTimer = -1;
+  private boolean leasing;
+  private boolean cycling;
+  private boolean receiving;
+  /** The long poll under way, if any: a stop waits for it, since SQS may have handed it pointers. */
+  private Future<Void> polling = Future.succeededFuture();
+
+  /** The epoch acted under; 0 when not owner. Async steps begun under another epoch do nothing. */
+  private long epoch;
+  private FoldState state;
+  private long period;
+  private long publishedBy;
+  private Instant countedThrough;
+  private Instant compactedBefore;
+  /** Before this, {@code countedThrough} does not move: pointers an earlier owner held may come back. */
+  private Instant holdThroughUntil;
+  private Instant lastPublished;
+  /** Received, not folded yet. */
+  private List<Message> received = new ArrayList<>();
+  /** When the latest receive that left the queue empty was sent. */
+  private Instant drainedAt = Instant.EPOCH;
+  /** Folded, not published yet: the pointers, their objects, the sums counted, late records to write. */
+  private final List<Message> folded = new ArrayList<>();
+  private final Set<String> foldedObjects = new LinkedHashSet<>();
+  private final Map<String, FoldState.Tally> counted = new LinkedHashMap<>();
+  private final List<ArchivedRecord> lateRecords = new ArrayList<>();
+  /** A period written and sent to the head whose outcome is not known: published again, unchanged. */
+  private FoldPeriod unconfirmed;
+  private List<Message> unconfirmedPointers = List.of();
+
+  public FoldOwner(Vertx vertx, Lease lease, FoldHead head, PeriodChain chain, FoldQueue queue,
+      Function<String, Future<byte[]>> objects, Compactor compactor, UsageLedger late, FoldSettings settings,
+      Clock clock, Observer observer, String owner) {
+    this.vertx = vertx;
+    this.lease = lease;
+    this.head = head;
+    this.chain = chain;
+    this.queue = queue;
+    this.objects = objects;
+    this.compactor = compactor;
+    this.late = late;
+    this.settings = settings;
+    this.clock = clock;
+    this.observer = observer;
+    this.owner = owner;
+  }
+
+  public void start() {
+    leaseTimer = vertx.setPeriodic(0, settings.foldLeaseSeconds() * 1000L / 3, id -> renew());
+    cycleTimer = vertx.setPeriodic(settings.foldPeriodMillis(), id -> cycle());
+  }
+
+  /** Publishes what is folded, then gives the lease up for another instance to take at once. */
+  public Future<Void> stop() {
+    vertx.cancelTimer(leaseTimer);
+    vertx.cancelTimer(cycleTimer);
+    if (epoch == 0) {
+      return Future.succeededFuture();
+    }
+    long stopping = epoch;
+    receiving = false;
+    return polling.transform(v -> waitForCycle()).compose(v -> epoch == stopping ? publishPending(stopping) : Future.succeededFuture())
+        .otherwise(failure -> {
+          log.warn("fold: the last period was not published ({}); the next owner folds its pointers again",
+              AwsErrors.code(failure));
+          return null;
+        })
+        .compose(v -> {
+          lose("stopping");
+          return lease.release();
+        });
+  }
+
+  public boolean owning() {
+    return epoch != 0;
+  }
+
+  private Future<Void> waitForCycle() {
+    if (!cycling) {
+      return Future.succeededFuture();
+    }
+    return Future.future(p -> vertx.setTimer(20, id -> waitForCycle().onComplete(p)));
+  }
+
+  private void renew() {
+    if (leasing) {
+      return;
+    }
+    leasing = true;
+    lease.takeOrRenew().onComplete(done -> {
+      leasing = false;
+      Optional<Long> held = done.succeeded() ? done.result() : lease.held();
+      if (done.failed()) {
+        log.warn("fold: lease not renewed ({})", AwsErrors.code(done.cause()));
+      }
+      if (held.isPresent() && held.get() != epoch) {
+        take(held.get());
+      } else if (held.isEmpty() && epoch != 0) {
+        lose("lease lost");
+      }
+    });
+  }
+
+  private void take(long taken) {
+    if (epoch != 0) {
+      lose("lease taken again under epoch " + taken);
+    }
+    epoch = taken;
+    log.info("fold: owner {} takes epoch {}", owner, taken);
+    observer.took(taken);
+    head.claim(taken).compose(claimed -> {
+      if (claimed.isEmpty()) {
+        return Future.failedFuture(new IllegalStateException("a later epoch claimed the head"));
+      }
+      return rebuild(taken, claimed.get());
+    }).onFailure(failure -> {
+      if (epoch == taken) {
+        log.warn("fold: epoch {} could not start ({}); giving it up", taken, AwsErrors.code(failure), failure);
+        lose("start failed");
+        lease.release();
+      }
+    });
+  }
+
+  /**
+   * The ids of the hours not compacted, from the archive objects of the periods since: what the
+   * earlier owners counted. Their late records and compactions were written before their periods
+   * were published, so only the ids matter here.
+   */
+  private Future<Void> rebuild(long taken, FoldHead.State at) {
+    Instant now = clock.instant();
+    Instant from = at.period() == 0 ? now.truncatedTo(ChronoUnit.HOURS) : at.compactedBefore();
+    return chain.since(0, from.minus(FoldView.SKEW), at).compose(periods -> {
+      Set<String> keys = new LinkedHashSet<>();
+      periods.forEach(p -> keys.addAll(p.objects()));
+      return read(new ArrayList<>(keys)).map(records -> {
+        if (epoch != taken) {
+          return null;
+        }
+        state = new FoldState(from);
+        state.fold(records);
+        period = at.period();
+        publishedBy = at.publishedBy();
+        countedThrough = at.countedThrough();
+        compactedBefore = state.compactedBefore();
+        lastPublished = now;
+        holdThroughUntil = at.period() == 0 ? now : now.plusSeconds(POINTER_VISIBILITY_SECONDS);
+        log.info("fold: epoch {} rebuilt {} ids from {} objects of {} periods; folding from period {}", taken,
+            state.idsHeld(), keys.size(), periods.size(), period);
+        receiving = true;
+        receive(taken);
+        return null;
+      });
+    });
+  }
+
+  private void lose(String why) {
+    if (epoch == 0) {
+      return;
+    }
+    log.info("fold: owner {} stops folding epoch {} ({})", owner, epoch, why);
+    epoch = 0;
+    receiving = false;
+    state = null;
+    // Not deleted: visible again at once for the next owner, which folds them again, counting nothing twice.
+    List<Message> held = new ArrayList<>(received);
+    held.addAll(folded);
+    held.addAll(unconfirmedPointers);
+    queue.release(held);
+    received = new ArrayList<>();
+    folded.clear();
+    foldedObjects.clear();
+    counted.clear();
+    lateRecords.clear();
+    unconfirmed = null;
+    unconfirmedPointers = List.of();
+  }
+
+  private void receive(long under) {
+    if (!receiving || epoch != under) {
+      return;
+    }
+    Instant sent = clock.instant();
+    polling = queue.receive(1, POINTER_VISIBILITY_SECONDS).map(got -> {
+      if (epoch != under) {
+        queue.release(got);
+      }
+      return got;
+    }).onComplete(done -> {
+      if (epoch != under) {
+        return;
+      }
+      if (done.succeeded()) {
+        received.addAll(done.result());
+        if (done.result().size() < FoldQueue.RECEIVE_MAX) {
+          drainedAt = sent;
+        }
+        receive(under);
+      } else {
+        log.warn("fold: receive failed ({})", AwsErrors.code(done.cause()));
+        vertx.setTimer(1000, id -> receive(under));
+      }
+    }).mapEmpty();
+  }
+
+  private void cycle() {
+    if (cycling || epoch == 0 || state == null) {
+      return;
+    }
+    long under = epoch;
+    cycling = true;
+    List<Message> taking = received;
+    received = new ArrayList<>();
+    Instant drained = drainedAt;
+    foldPointers(under, taking)
+        .compose(v -> epoch == under ? publishPending(under, drained) : Future.succeededFuture())
+        .onFailure(failure -> {
+          if (epoch == under) {
+            log.warn("fold: period not published ({}); trying again", AwsErrors.code(failure), failure);
+          }
+        })
+        .onComplete(done -> cycling = false);
+  }
+
+  /** Reads the objects the pointers name and folds them; on a failure the pointers wait for the next period. */
+  private Future<Void> foldPointers(long under, List<Message> pointers) {
+    if (pointers.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Message> valid = new ArrayList<>(pointers.size());
+    List<Message> malformed = new ArrayList<>();
+    Set<String> keys = new LinkedHashSet<>();
+    for (Message m : pointers) {
+      try {
+        keys.add(FoldPointer.decode(m.body()).objectKey());
+        valid.add(m);
+      } catch (IllegalArgumentException e) {
+        log.error("fold: dropping a message of the fold queue that is no pointer: {}", e.getMessage());
+        malformed.add(m);
+      }
+    }
+    queue.delete(malformed);
+    keys.removeAll(foldedObjects);
+    return read(new ArrayList<>(keys)).map(records -> {
+      if (epoch != under) {
+        return null;
+      }
+      FoldState.Folded f = state.fold(records);
+      f.counted().forEach(this::addCounted);
+      lateRecords.addAll(f.late());
+      observer.folded(f.counted().stream().mapToLong(FoldState.Tally::messages).sum(), f.duplicates(),
+          f.late().size());
+      folded.addAll(valid);
+      foldedObjects.addAll(keys);
+      return null;
+    }).recover(failure -> {
+      if (epoch == under) {
+        received.addAll(0, pointers);
+      }
+      return Future.failedFuture(failure);
+    }).mapEmpty();
+  }
+
+  private void addCounted(FoldState.Tally t) {
+    counted.merge(t.accountId() + ' ' + t.hour(), t, (a, b) -> new FoldState.Tally(a.accountId(), a.hour(),
+        a.bytes() + b.bytes(), a.messages() + b.messages()));
+  }
+
+  private Future<Void> publishPending(long under) {
+    return publishPending(under, drainedAt);
+  }
+
+  /**
+   * Publishes, in this order: a period written before and not confirmed (unchanged); the late
+   * records, through the pages ledger; the hours due for compaction; the period of what was folded.
+   */
+  private Future<Void> publishPending(long under, Instant drained) {
+    if (unconfirmed != null) {
+      return publish(under, unconfirmed, unconfirmedPointers).compose(v -> epoch == under
+          ? publishPending(under, drained) : Future.succeededFuture());
+    }
+    return writeLate(under).compose(v -> compact(under)).compose(compactedAny -> {
+      if (epoch != under) {
+        return Future.succeededFuture();
+      }
+      Instant now = clock.instant();
+      Instant through = countedThrough;
+      if (!now.isBefore(holdThroughUntil) && drained.minus(SEND_SKEW).isAfter(through)) {
+        through = drained.minus(SEND_SKEW);
+      }
+      boolean changed = !counted.isEmpty() || !folded.isEmpty() || compactedAny
+          || !state.compactedBefore().equals(compactedBefore);
+      if (!changed && Duration.between(lastPublished, now).compareTo(IDLE_PUBLISH) < 0) {
+        return Future.succeededFuture();
+      }
+      if (!changed && through.equals(countedThrough)) {
+        return Future.succeededFuture();
+      }
+      FoldPeriod next = new FoldPeriod(under, period + 1, publishedBy, now, through, state.compactedBefore(),
+          new ArrayList<>(foldedObjects), new ArrayList<>(counted.values()));
+      List<Message> pointers = new ArrayList<>(folded);
+      folded.clear();
+      foldedObjects.clear();
+      counted.clear();
+      unconfirmed = next;
+      unconfirmedPointers = pointers;
+      return publish(under, next, pointers);
+    });
+  }
+
+  /** Writes the period's object, moves the head to it, then deletes its pointers. */
+  private Future<Void> publish(long under, FoldPeriod p, List<Message> pointers) {
+    if (lease.held().orElse(0L) != under) {
+      lose("lease ran out before period " + p.period());
+      return Future.succeededFuture();
+    }
+    return chain.put(p)
+        .compose(v -> head.advance(under, p.period() - 1, p.period(), p.countedThrough(), p.compactedBefore()))
+        .compose(advanced -> advanced.isPresent() ? Future.succeededFuture(true) : head.read().map(now ->
+            now.period() == p.period() && now.publishedBy() == under))
+        .compose(published -> {
+          if (epoch != under) {
+            return Future.succeededFuture();
+          }
+          if (!published) {
+            lose("another owner published period " + p.period());
+            return Future.succeededFuture();
+          }
+          unconfirmed = null;
+          unconfirmedPointers = List.of();
+          observer.published(p);
+          period = p.period();
+          publishedBy = under;
+          countedThrough = p.countedThrough();
+          compactedBefore = p.compactedBefore();
+          lastPublished = p.at();
+          return queue.delete(pointers).otherwise(failure -> {
+            log.warn("fold: pointers of period {} not deleted ({}); they are folded again, counting nothing",
+                p.period(), AwsErrors.code(failure));
+            return null;
+          });
+        });
+  }
+
+  /** The late records, through the pages ledger; what it counts joins the period's sums. */
+  private Future<Void> writeLate(long under) {
+    if (lateRecords.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<ArchivedRecord> writing = new ArrayList<>(lateRecords);
+    return late.commit(writing, chunk -> { }).map(outcome -> {
+      if (epoch != under) {
+        return null;
+      }
+      lateRecords.subList(0, writing.size()).clear();
+      for (ArchivedRecord r : outcome.committed()) {
+        LogRecord record = r.record();
+        addCounted(new FoldState.Tally(record.accountId(), record.eventTime().truncatedTo(ChronoUnit.HOURS),
+            record.bytes(), 1));
+      }
+      return null;
+    });
+  }
+
+  /** Writes the account-hours due, a bounded number per period; true when it wrote any. */
+  private Future<Boolean> compact(long under) {
+    Instant before = clock.instant().minus(Duration.ofMinutes(settings.foldCompactAfterMinutes()))
+        .truncatedTo(ChronoUnit.HOURS);
+    List<FoldState.Due> due = state.due(before, MAX_COMPACTED_PER_PERIOD);
+    if (due.isEmpty()) {
+      return Future.succeededFuture(false);
+    }
+    String writer = owner + '/' + under;
+    int[] pages = new int[1];
+    return inParallel(due, PARALLEL_WRITES, d -> compactor.write(d, writer).map(written -> {
+      if (epoch == under) {
+        state.compacted(d.accountId(), d.hour());
+        pages[0] += written.pages();
+      }
+      return null;
+    })).map(v -> {
+      observer.compacted(due.size(), pages[0]);
+      return true;
+    });
+  }
+
+  /** Reads the archive objects, and their records with where each lies. */
+  private Future<List<ArchivedRecord>> read(List<String> keys) {
+    List<List<ArchivedRecord>> byObject = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      byObject.add(null);
+    }
+    List<Integer> indexes = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      indexes.add(i);
+    }
+    return inParallel(indexes, PARALLEL_READS, i -> objects.apply(keys.get(i)).map(bytes -> {
+      List<ArchivedRecord> records = new ArrayList<>();
+      int unreadable = RawRecordReader.read(bytes, (r, offset, length) -> records.add(new ArchivedRecord(
+          new LogRecord(r.messageId(), r.accountId(), r.eventTime(), r.bytes(), null),
+          new RecordLocation(keys.get(i), offset, length))));
+      if (unreadable > 0) {
+        log.error("fold: {} lines of {} are unreadable and not counted", unreadable, keys.get(i));
+      }
+      byObject.set(i, records);
+      return null;
+    })).map(v -> {
+      List<ArchivedRecord> all = new ArrayList<>();
+      byObject.forEach(all::addAll);
+      return all;
+    });
+  }
+
+  /** Runs {@code step} on every item, at most {@code parallel} at a time; fails with the first failure, once all ended. */
+  private static <T> Future<Void> inParallel(List<T> items, int parallel, Function<T, Future<?>> step) {
+    if (items.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int[] next = {0};
+    List<Future<?>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < Math.min(parallel, items.size()); lane++) {
+      lanes.add(lane(items, next, step));
+    }
+    return Future.all(lanes).mapEmpty();
+  }
+
+  private static <T> Future<Void> lane(List<T> items, int[] next, Function<T, Future<?>> step) {
+    if (next[0] >= items.size()) {
+      return Future.succeededFuture();
+    }
+    T item = items.get(next[0]++);
+    return step.apply(item).compose(v -> lane(items, next, step));
+  }
+}

@@ -154,10 +154,10 @@ public final class FoldOwner {
               AwsErrors.code(failure));
           return null;
         })
-        .compose(v -> {
-          lose("stopping");
-          return lease.release();
-        });
+        // Its pointers visible again before the lease goes, so that the next owner need not wait for
+        // them; if they could not be, the lease runs out instead, and the next owner waits.
+        .compose(v -> lose("stopping"))
+        .compose(released -> released ? lease.release() : Future.succeededFuture());
   }
 
   public boolean owning() {
@@ -233,7 +233,10 @@ public final class FoldOwner {
         countedThrough = at.countedThrough();
         compactedBefore = state.compactedBefore();
         lastPublished = now;
-        holdThroughUntil = at.period() == 0 ? now : now.plusSeconds(POINTER_VISIBILITY_SECONDS);
+        // Pointers an earlier owner held come back within their visibility timeout, unless it gave
+        // them back itself, then the lease (a drain).
+        holdThroughUntil = at.period() == 0 || lease.tookReleased() ? now
+            : now.plusSeconds(POINTER_VISIBILITY_SECONDS);
         log.info("fold: epoch {} rebuilt {} ids from {} objects of {} periods; folding from period {}", taken,
             state.idsHeld(), keys.size(), periods.size(), period);
         receiving = true;
@@ -243,9 +246,10 @@ public final class FoldOwner {
     });
   }
 
-  private void lose(String why) {
+  /** Stops acting; completes once the pointers held are visible again, true, or could not be made so, false. */
+  private Future<Boolean> lose(String why) {
     if (epoch == 0) {
-      return;
+      return Future.succeededFuture(true);
     }
     log.info("fold: owner {} stops folding epoch {} ({})", owner, epoch, why);
     epoch = 0;
@@ -255,7 +259,6 @@ public final class FoldOwner {
     List<Message> held = new ArrayList<>(received);
     held.addAll(folded);
     held.addAll(unconfirmedPointers);
-    queue.release(held);
     received = new ArrayList<>();
     folded.clear();
     foldedObjects.clear();
@@ -263,6 +266,11 @@ public final class FoldOwner {
     lateRecords.clear();
     unconfirmed = null;
     unconfirmedPointers = List.of();
+    return queue.release(held).map(true).otherwise(failure -> {
+      log.warn("fold: {} pointers not released ({}); they come back after their visibility timeout", held.size(),
+          AwsErrors.code(failure));
+      return false;
+    });
   }
 
   private void receive(long under) {

@@ -45,6 +45,8 @@ public final class Lease {
   /** The epoch held and when this owner stops acting, on the monotonic clock; none when not held. */
   private long epoch;
   private long actUntilNanos;
+  /** The latest take found the lease given up by its owner ({@link #release}), not run out. */
+  private boolean tookReleased;
 
   /**
    * @param clock the wall clock, for the lease's end as the item stores it
@@ -79,12 +81,21 @@ public final class Lease {
     long started = nanoTime.getAsLong();
     if (held().isPresent()) {
       return write("SET #ends = :ends", "#owner = :me AND #epoch = :epoch",
-          Map.of(":me", s(owner), ":epoch", n(epoch), ":ends", n(now + length.toMillis())), started);
+          Map.of(":me", s(owner), ":epoch", n(epoch), ":ends", n(now + length.toMillis())), started,
+          ReturnValue.ALL_NEW);
     }
     return write("SET #owner = :me, #epoch = if_not_exists(#epoch, :zero) + :one, #ends = :ends",
         "attribute_not_exists(#owner) OR #ends < :now OR #owner = :me", Map.of(
             ":me", s(owner), ":zero", n(0), ":one", n(1), ":ends", n(now + length.toMillis()), ":now", n(now)),
-        started);
+        started, ReturnValue.ALL_OLD);
+  }
+
+  /**
+   * Whether the epoch held was taken from an owner that gave the lease up ({@link #release}, after
+   * publishing and releasing everything it held), rather than from one whose lease ran out.
+   */
+  public boolean tookReleased() {
+    return tookReleased;
   }
 
   /** Ends the lease now, so that another instance takes it at once (a drain); no-op when not held. */
@@ -110,13 +121,20 @@ public final class Lease {
    * lease runs out unrenewed. {@code started}: when the write was sent, on the monotonic clock.
    */
   private Future<Optional<Long>> write(String update, String condition, Map<String, AttributeValue> values,
-      long started) {
+      long started, ReturnValue returned) {
     return Future.fromCompletionStage(dynamo.updateItem(u -> u.tableName(table).key(FoldItems.key(SORT))
             .updateExpression(update).conditionExpression(condition)
             .expressionAttributeNames(Map.of("#owner", OWNER, "#epoch", EPOCH, "#ends", ENDS))
-            .expressionAttributeValues(values).returnValues(ReturnValue.ALL_NEW)), context)
+            .expressionAttributeValues(values).returnValues(returned)), context)
         .map(written -> {
-          epoch = FoldItems.number(written.attributes(), EPOCH);
+          Map<String, AttributeValue> item = written.hasAttributes() ? written.attributes() : Map.of();
+          if (returned == ReturnValue.ALL_OLD) {
+            // A take: the epoch after the one found, and how the one found ended.
+            epoch = FoldItems.number(item, EPOCH) + 1;
+            tookReleased = item.containsKey(ENDS) && FoldItems.number(item, ENDS) == 0;
+          } else {
+            epoch = FoldItems.number(item, EPOCH);
+          }
           actUntilNanos = started + length.minus(margin).toNanos();
           return Optional.of(epoch);
         })

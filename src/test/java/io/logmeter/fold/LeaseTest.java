@@ -70,6 +70,7 @@ class LeaseTest {
     bClock.move(Duration.ofSeconds(5));
     assertThat(on(b::takeOrRenew)).contains(2L);
     assertThat(b.held()).contains(2L);
+    assertThat(b.tookReleased()).as("a's lease ran out: what a held comes back after its timeout").isFalse();
     // a, by its own clock, stops acting before its lease ends (the margin), and cannot renew.
     aClock.move(Duration.ofSeconds(8));
     assertThat(a.held()).isEmpty();
@@ -82,9 +83,11 @@ class LeaseTest {
     Lease a = lease("a", clock);
     Lease b = lease("b", clock);
     assertThat(on(a::takeOrRenew)).contains(1L);
+    assertThat(a.tookReleased()).as("a new lease").isFalse();
     on(a::release);
     assertThat(a.held()).isEmpty();
     assertThat(on(b::takeOrRenew)).contains(2L);
+    assertThat(b.tookReleased()).as("a gave everything back before its lease").isTrue();
     on(a::release);
     assertThat(on(a::takeOrRenew)).as("a's release after it lost the lease changed nothing").isEmpty();
   }

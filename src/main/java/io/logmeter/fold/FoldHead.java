@@ -59,6 +59,19 @@ public final class FoldHead {
   }
 
   /**
+   * Sets the first hour the fold counts, before it ever published: records of earlier hours are
+   * late, checked against the pages the ledger before it wrote (a cutover from the pages ledger sets
+   * the hour after the switch). Completes with the head, or empty once a period is published.
+   */
+  public Future<Optional<State>> start(Instant firstHour) {
+    return write(u -> u.updateExpression("SET #compacted = :compacted")
+        .conditionExpression("attribute_not_exists(#period)")
+        .expressionAttributeNames(Map.of("#compacted", COMPACTED_BEFORE, "#period", PERIOD))
+        .expressionAttributeValues(Map.of(":compacted", FoldItems.n(firstHour.truncatedTo(
+            java.time.temporal.ChronoUnit.HOURS).toEpochMilli()))));
+  }
+
+  /**
    * Marks the head with {@code epoch}, so that no earlier epoch advances it any more. Completes with
    * the head as it then is, or empty when a later epoch has claimed it already.
    */

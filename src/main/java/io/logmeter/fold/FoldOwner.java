@@ -218,7 +218,9 @@ public final class FoldOwner {
    */
   private Future<Void> rebuild(long taken, FoldHead.State at) {
     Instant now = clock.instant();
-    Instant from = at.period() == 0 ? now.truncatedTo(ChronoUnit.HOURS) : at.compactedBefore();
+    // Where the fold begins, when it never folded: the hour set by FoldHead.start, or this one.
+    Instant from = at.compactedBefore().isAfter(Instant.EPOCH) ? at.compactedBefore()
+        : now.truncatedTo(ChronoUnit.HOURS);
     return chain.since(0, from.minus(FoldView.SKEW), at).compose(periods -> {
       Set<String> keys = new LinkedHashSet<>();
       periods.forEach(p -> keys.addAll(p.objects()));
@@ -227,7 +229,7 @@ public final class FoldOwner {
           return null;
         }
         state = new FoldState(from);
-        state.fold(records);
+        state.fold(records, now);
         period = at.period();
         publishedBy = at.publishedBy();
         countedThrough = at.countedThrough();
@@ -342,7 +344,7 @@ public final class FoldOwner {
       if (epoch != under) {
         return null;
       }
-      FoldState.Folded f = state.fold(records);
+      FoldState.Folded f = state.fold(records, clock.instant());
       f.counted().forEach(this::addCounted);
       lateRecords.addAll(f.late());
       observer.folded(f.counted().stream().mapToLong(FoldState.Tally::messages).sum(), f.duplicates(),
@@ -461,9 +463,10 @@ public final class FoldOwner {
 
   /** Writes the account-hours due, a bounded number per period; true when it wrote any. */
   private Future<Boolean> compact(long under) {
-    Instant before = clock.instant().minus(Duration.ofMinutes(settings.foldCompactAfterMinutes()))
-        .truncatedTo(ChronoUnit.HOURS);
-    List<FoldState.Due> due = state.due(before, MAX_COMPACTED_PER_PERIOD);
+    // An hour is written once it ended and then counted nothing for the margin.
+    Instant quietSince = clock.instant().minus(Duration.ofMinutes(settings.foldCompactAfterMinutes()));
+    List<FoldState.Due> due = state.due(quietSince.truncatedTo(ChronoUnit.HOURS), quietSince,
+        MAX_COMPACTED_PER_PERIOD);
     if (due.isEmpty()) {
       return Future.succeededFuture(false);
     }

@@ -57,6 +57,8 @@ public final class FoldState {
 
   /** By hour, then account: so that compaction takes the oldest hours first. */
   private final TreeMap<Instant, Map<String, Hour>> hours = new TreeMap<>();
+  /** When each hour held last counted a record. */
+  private final Map<Instant, Instant> lastCounted = new java.util.HashMap<>();
   /** Every hour before this one is compacted: its records are late. */
   private Instant compactedBefore;
   /** The latest limit compaction was asked to reach. */
@@ -67,8 +69,11 @@ public final class FoldState {
     this.compactUpTo = this.compactedBefore;
   }
 
-  /** Folds the records of archive objects, as read back: each id is counted once per account and hour. */
-  public Folded fold(List<ArchivedRecord> records) {
+  /**
+   * Folds the records of archive objects, as read back, at {@code now}: each id is counted once per
+   * account and hour.
+   */
+  public Folded fold(List<ArchivedRecord> records, Instant now) {
     Map<AccountHour, long[]> added = new LinkedHashMap<>();
     List<ArchivedRecord> late = new ArrayList<>();
     int duplicates = 0;
@@ -93,6 +98,7 @@ public final class FoldState {
           archived.location().length(), r.bytes());
       tally.bytes += r.bytes();
       tally.messages++;
+      lastCounted.put(hour, now);
       long[] sums = added.computeIfAbsent(new AccountHour(r.accountId(), hour), k -> new long[2]);
       sums[0] += r.bytes();
       sums[1]++;
@@ -103,16 +109,20 @@ public final class FoldState {
   }
 
   /**
-   * Up to {@code max} account-hours to write, of the hours that start before {@code before}, oldest
-   * hour first. From now on {@link #compactedBefore} moves up to {@code before} as they are written.
+   * Up to {@code max} account-hours to write, of the hours that start before {@code before} and
+   * counted nothing since {@code quietSince}, oldest hour first. {@link #compactedBefore} moves up as
+   * they are written, to the first hour not written, at most to {@code before}.
    */
-  public List<Due> due(Instant before, int max) {
+  public List<Due> due(Instant before, Instant quietSince, int max) {
     Instant limit = before.truncatedTo(ChronoUnit.HOURS);
     if (limit.isAfter(compactUpTo)) {
       compactUpTo = limit;
     }
     List<Due> due = new ArrayList<>();
     for (Map.Entry<Instant, Map<String, Hour>> hour : hours.headMap(compactUpTo).entrySet()) {
+      if (lastCounted.getOrDefault(hour.getKey(), Instant.MIN).isAfter(quietSince)) {
+        break; // still counting: its accounts would only be written again
+      }
       for (Map.Entry<String, Hour> account : hour.getValue().entrySet()) {
         Hour h = account.getValue();
         if (!h.compacted) {
@@ -147,6 +157,7 @@ public final class FoldState {
     while (oldest.hasNext()) {
       Map.Entry<Instant, Map<String, Hour>> hour = oldest.next();
       if (hour.getValue().values().stream().allMatch(h -> h.compacted)) {
+        lastCounted.remove(hour.getKey());
         oldest.remove();
       } else {
         reached = hour.getKey();

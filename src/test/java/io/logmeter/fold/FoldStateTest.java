@@ -21,17 +21,19 @@ class FoldStateTest {
   private static final String B = "0b5f3a1e-0000-4000-8000-000000000002";
   private static final Instant TEN = Instant.parse("2026-11-21T10:00:00Z");
   private static final Instant ELEVEN = Instant.parse("2026-11-21T11:00:00Z");
+  /** When the folds happen. */
+  private static final Instant AT = Instant.parse("2026-11-21T12:30:00Z");
 
   @Test
   void eachIdIsCountedOnceWithinAFoldAndAcrossFolds() {
     FoldState state = new FoldState(TEN);
     ArchivedRecord one = record("m-1", A, "10:05", "abc");
     FoldState.Folded first = state.fold(List.of(one, record("m-2", A, "10:06", "hello"), one,
-        record("m-3", B, "10:59", "xy")));
+        record("m-3", B, "10:59", "xy")), AT);
     assertThat(first.counted()).containsExactly(new FoldState.Tally(A, TEN, 8, 2), new FoldState.Tally(B, TEN, 2, 1));
     assertThat(first.duplicates()).isEqualTo(1);
     // The same message archived again (a redelivery after a crash), and one new.
-    FoldState.Folded second = state.fold(List.of(record("m-2", A, "10:06", "hello"), record("m-4", A, "11:00", "z")));
+    FoldState.Folded second = state.fold(List.of(record("m-2", A, "10:06", "hello"), record("m-4", A, "11:00", "z")), AT);
     assertThat(second.counted()).containsExactly(new FoldState.Tally(A, ELEVEN, 1, 1));
     assertThat(second.duplicates()).isEqualTo(1);
     assertThat(state.idsHeld()).isEqualTo(4);
@@ -41,8 +43,8 @@ class FoldStateTest {
   void anHourIsDueAccountByAccountWithItsEntriesAndPassesOnceEveryAccountIsWritten() {
     FoldState state = new FoldState(TEN);
     state.fold(List.of(record("m-1", A, "10:05", "abc"), record("m-2", B, "10:30", "de"),
-        record("m-3", A, "11:10", "fghi"), record("m-4", A, "10:40", "j")));
-    List<FoldState.Due> due = state.due(Instant.parse("2026-11-21T11:59:59Z"), 10);
+        record("m-3", A, "11:10", "fghi"), record("m-4", A, "10:40", "j")), AT);
+    List<FoldState.Due> due = state.due(Instant.parse("2026-11-21T11:59:59Z"), AT, 10);
     assertThat(due).extracting(FoldState.Due::accountId, FoldState.Due::hour, FoldState.Due::bytes,
         FoldState.Due::messages).containsExactly(org.assertj.core.groups.Tuple.tuple(A, TEN, 4L, 2L),
         org.assertj.core.groups.Tuple.tuple(B, TEN, 2L, 1L));
@@ -54,35 +56,46 @@ class FoldStateTest {
     state.compacted(A, TEN);
     assertThat(state.compactedBefore()).as("B's hour is not written yet").isEqualTo(TEN);
     ArchivedRecord lateForA = record("m-5", A, "10:50", "kl");
-    FoldState.Folded folded = state.fold(List.of(lateForA, record("m-6", B, "10:51", "mn")));
+    FoldState.Folded folded = state.fold(List.of(lateForA, record("m-6", B, "10:51", "mn")), AT);
     assertThat(folded.late()).as("A's hour is in its pages").containsExactly(lateForA);
     assertThat(folded.counted()).containsExactly(new FoldState.Tally(B, TEN, 2, 1));
-    assertThat(state.due(Instant.parse("2026-11-21T11:59:59Z"), 10)).extracting(FoldState.Due::accountId)
+    assertThat(state.due(Instant.parse("2026-11-21T11:59:59Z"), AT, 10)).extracting(FoldState.Due::accountId)
         .containsExactly(B);
 
     state.compacted(B, TEN);
     assertThat(state.compactedBefore()).isEqualTo(ELEVEN);
     assertThat(state.idsHeld()).as("only 11:00 is held").isEqualTo(1);
     ArchivedRecord again = record("m-2", B, "10:30", "de");
-    assertThat(state.fold(List.of(again)).late()).containsExactly(again);
+    assertThat(state.fold(List.of(again), AT).late()).containsExactly(again);
   }
 
   @Test
   void dueIsBoundedAndTakesTheOldestHourFirst() {
     FoldState state = new FoldState(TEN);
-    state.fold(List.of(record("m-1", A, "11:05", "a"), record("m-2", B, "10:05", "b"), record("m-3", A, "10:06", "c")));
-    assertThat(state.due(Instant.parse("2026-11-21T12:00:00Z"), 1)).extracting(FoldState.Due::accountId,
+    state.fold(List.of(record("m-1", A, "11:05", "a"), record("m-2", B, "10:05", "b"), record("m-3", A, "10:06", "c")), AT);
+    assertThat(state.due(Instant.parse("2026-11-21T12:00:00Z"), AT, 1)).extracting(FoldState.Due::accountId,
         FoldState.Due::hour).containsExactly(org.assertj.core.groups.Tuple.tuple(B, TEN));
+  }
+
+  @Test
+  void anHourStillCountingIsNotDueNorAnyAfterIt() {
+    FoldState state = new FoldState(TEN);
+    state.fold(List.of(record("m-1", A, "10:05", "a")), AT);
+    state.fold(List.of(record("m-2", B, "11:05", "b")), AT.minusSeconds(600));
+    assertThat(state.due(Instant.parse("2026-11-21T12:00:00Z"), AT.minusSeconds(60), 10))
+        .as("10:00 counted a minute ago").isEmpty();
+    assertThat(state.due(Instant.parse("2026-11-21T12:00:00Z"), AT, 10)).extracting(FoldState.Due::hour)
+        .containsExactly(TEN, ELEVEN);
   }
 
   @Test
   void recordsOfHoursBeforeTheStartAreLateFromTheFirstFold() {
     FoldState state = new FoldState(Instant.parse("2026-11-21T10:30:00Z"));
     ArchivedRecord before = record("m-0", A, "09:59", "old");
-    FoldState.Folded folded = state.fold(List.of(before, record("m-1", A, "10:00", "new")));
+    FoldState.Folded folded = state.fold(List.of(before, record("m-1", A, "10:00", "new")), AT);
     assertThat(folded.late()).containsExactly(before);
     assertThat(folded.counted()).containsExactly(new FoldState.Tally(A, TEN, 3, 1));
-    assertThat(state.due(TEN, 10)).isEmpty();
+    assertThat(state.due(TEN, AT, 10)).isEmpty();
   }
 
   /** A record as read back from the archive, in an object of its own: billed the UTF-8 length of {@code logData}. */

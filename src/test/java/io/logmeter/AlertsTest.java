@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** Usage alerts: one per account and threshold, with two instances racing to send it. */
@@ -20,8 +21,10 @@ class AlertsTest {
     TestStack.shared().stopServices();
   }
 
-  @Test
-  void eachThresholdCrossedIsAlertedExactlyOnceAcrossInstances() throws Exception {
+  /** With either ledger: with the fold, the owner tells of each period and its instance checks the totals. */
+  @ParameterizedTest
+  @ValueSource(strings = {"pages", "fold"})
+  void eachThresholdCrossedIsAlertedExactlyOnceAcrossInstances(String ledger) throws Exception {
     TestStack stack = TestStack.shared();
     Names names = Names.fresh();
     String alertQueue = "alerts-" + UUID.randomUUID().toString().substring(0, 8);
@@ -29,7 +32,8 @@ class AlertsTest {
     for (int instance = 0; instance < 2; instance++) {
       stack.start(stack.config(names, instance == 0 ? port : TestStack.freePort())
           .put("alertThresholdsBytes", "100,1000").put("alertQueueName", alertQueue).put("alertRefreshMillis", 300)
-          .put("batchMaxAgeMillis", 50));
+          .put("batchMaxAgeMillis", 50).put("ledger", ledger).put("foldQueueName", names.queue() + "-fold")
+          .put("foldPeriodMillis", 200));
     }
     String loud = UUID.randomUUID().toString();
     String quiet = UUID.randomUUID().toString();

@@ -7,11 +7,14 @@ import io.logmeter.retry.Retry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -31,11 +34,14 @@ public final class FoldVerticle extends VerticleBase {
   private final DynamoDbAsyncClient dynamo;
   private final MeterRegistry registry;
   private final Clock clock;
+  private final Function<Context, Consumer<FoldPeriod>> published;
   private FoldOwner owner;
   private volatile boolean running = true;
 
+  /** @param published told of each period once the head names it (the usage alerts), on the owner's context */
   public FoldVerticle(FoldSettings settings, SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClient dynamo,
-      MeterRegistry registry, Clock clock) {
+      MeterRegistry registry, Clock clock, Function<Context, Consumer<FoldPeriod>> published) {
+    this.published = published;
     this.settings = settings;
     this.sqs = sqs;
     this.s3 = s3;
@@ -60,7 +66,7 @@ public final class FoldVerticle extends VerticleBase {
         new FoldQueue(sqs, context, settings.foldQueueName()),
         key -> Future.fromCompletionStage(s3.getObject(g -> g.bucket(settings.bucket()).key(key),
             AsyncResponseTransformer.toBytes()), context).map(bytes -> bytes.asByteArray()),
-        compactor, late, settings, clock, metrics(), ownerId);
+        compactor, late, settings, clock, metrics(published.apply(context)), ownerId);
     Gauge.builder("logmeter_fold_owner", owner, o -> o.owning() ? 1 : 0)
         .description("1 while this instance folds (holds the fold's lease)").register(registry);
     owner.start();
@@ -73,7 +79,7 @@ public final class FoldVerticle extends VerticleBase {
     return owner.stop();
   }
 
-  private FoldOwner.Observer metrics() {
+  private FoldOwner.Observer metrics(Consumer<FoldPeriod> told) {
     Counter periods = Counter.builder("logmeter_fold_periods").description("periods the fold published")
         .register(registry);
     Counter counted = records("counted");
@@ -87,6 +93,7 @@ public final class FoldVerticle extends VerticleBase {
       @Override
       public void published(FoldPeriod period) {
         periods.increment();
+        told.accept(period);
       }
 
       @Override

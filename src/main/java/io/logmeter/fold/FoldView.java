@@ -3,13 +3,16 @@ package io.logmeter.fold;
 import io.logmeter.retry.AwsErrors;
 import io.logmeter.usage.Usage;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -51,6 +54,8 @@ public final class FoldView {
   /** When compaction passed each hour still held, on the monotonic clock. */
   private final Map<Instant, Long> passedAt = new HashMap<>();
   private volatile Snapshot snapshot = Snapshot.NONE;
+  /** Who waits for a period to be applied, by period. */
+  private final TreeMap<Long, List<Promise<Void>>> waiting = new TreeMap<>();
   private boolean polling;
   private long timer = -1;
 
@@ -100,6 +105,9 @@ public final class FoldView {
         }
         snapshot = new Snapshot(read.period(), read.countedThrough(), read.compactedBefore());
         prune(read.compactedBefore());
+        SortedMap<Long, List<Promise<Void>>> reached = waiting.headMap(read.period(), true);
+        reached.values().forEach(promises -> promises.forEach(Promise::tryComplete));
+        reached.clear();
         return snapshot;
       });
     }).onFailure(failure -> log.warn("fold view could not follow the head ({})", AwsErrors.code(failure)))
@@ -107,6 +115,16 @@ public final class FoldView {
           polling = false;
           return Future.succeededFuture();
         });
+  }
+
+  /** Completes once this view has applied {@code period}: every answer then counts it. Call on the view's context. */
+  public Future<Void> reached(long period) {
+    if (snapshot.period() >= period) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> promise = Promise.promise();
+    waiting.computeIfAbsent(period, p -> new ArrayList<>()).add(promise);
+    return promise.future();
   }
 
   private void apply(FoldPeriod period) {

@@ -2,6 +2,7 @@ package io.logmeter.server;
 
 import io.logmeter.api.ApiServices;
 import io.logmeter.api.ApiVerticle;
+import io.logmeter.fold.FoldPeriod;
 import io.logmeter.fold.FoldVerticle;
 import io.logmeter.api.Readiness;
 import io.logmeter.ingestion.CommitListener;
@@ -16,6 +17,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ final class MainVerticle extends VerticleBase {
   private final AwsClients aws;
   private final ApiServices api;
   private final Function<Context, CommitListener> commits;
+  private final Function<Context, Consumer<FoldPeriod>> folded;
   private final Readiness readiness;
   private final Promise<Void> pipelineStarted = Promise.promise();
   private final MeterRegistry registry;
@@ -42,7 +45,8 @@ final class MainVerticle extends VerticleBase {
   private volatile boolean draining;
 
   MainVerticle(Config config, AwsClients aws, ApiServices api, Function<Context, CommitListener> commits,
-      Readiness readiness, MeterRegistry registry) {
+      Function<Context, Consumer<FoldPeriod>> folded, Readiness readiness, MeterRegistry registry) {
+    this.folded = folded;
     this.config = config;
     this.aws = aws;
     this.api = api;
@@ -93,7 +97,7 @@ final class MainVerticle extends VerticleBase {
         .onSuccess(url -> QueueGauges.start(vertx, aws.sqs(), url, stack.dlqName(), registry))
         .compose(url -> draining || !config.fold().folding() ? Future.succeededFuture(url)
             : vertx.deployVerticle(new FoldVerticle(config.fold(), aws.sqs(), aws.s3(), aws.dynamo(), registry,
-                Clock.systemUTC())).map(id -> {
+                Clock.systemUTC(), folded)).map(id -> {
                   foldDeployment = id;
                   return url;
                 }))

@@ -1,6 +1,5 @@
 package io.logmeter.server;
 
-import io.logmeter.alerts.AlertPublisher;
 import io.logmeter.alerts.UsageAlerts;
 import io.logmeter.api.ApiKeys;
 import io.logmeter.api.ApiServices;
@@ -8,6 +7,8 @@ import io.logmeter.api.Readiness;
 import io.logmeter.archive.RawRecords;
 import io.logmeter.fold.FoldCachedUsage;
 import io.logmeter.fold.FoldHead;
+import io.logmeter.fold.FoldPeriod;
+import io.logmeter.fold.FoldState;
 import io.logmeter.fold.FoldUsage;
 import io.logmeter.fold.FoldView;
 import io.logmeter.fold.PeriodChain;
@@ -24,7 +25,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,8 +111,8 @@ public final class Service {
     ApiServices api = new ApiServices(reader, cache, new LogPages(aws.dynamo(), stack.ledgerTable(), stack.usageTable()),
         new RawRecords(aws.s3(), stack.bucket()), Publishers.logs(config, aws), keys, readiness,
         registry);
-    MainVerticle main = new MainVerticle(config, aws, api, commitListener(config, aws, store, cache), readiness,
-        registry);
+    MainVerticle main = new MainVerticle(config, aws, api, commitListener(config, aws, store, cache),
+        view == null ? null : folded(config, aws, reader, view, context), readiness, registry);
     FoldView following = view;
     return vertx.deployVerticle(main)
         .map(id -> new Service(vertx, config, aws, readiness, main, following))
@@ -123,12 +129,8 @@ public final class Service {
    */
   private static Function<Context, CommitListener> commitListener(Config config, AwsClients aws, UsageStore store,
       UsageCache cache) {
-    Config.Alerts settings = config.alerts();
-    AlertPublisher publisher = Publishers.alerts(config, aws);
     return context -> {
-      UsageAlerts alerts = new UsageAlerts(settings.alertThresholdsBytes(), account -> store.total(account, true),
-          aws.dynamo(), config.stack().usageTable(), publisher, context, Clock.systemUTC(),
-          Duration.ofMillis(settings.alertRefreshMillis()), Duration.ofMinutes(1), UsageAlerts.REMEMBERED_SENT);
+      UsageAlerts alerts = alerts(config, aws, store, context);
       return (counted, commitSentNanos) -> {
         for (CounterDelta delta : counted) {
           if (delta.isTotal()) {
@@ -138,6 +140,37 @@ public final class Service {
         alerts.committed(counted);
       };
     };
+  }
+
+  /**
+   * What the fold's owner tells of each period it publishes, on its own context: the usage alerts
+   * compare the totals with their thresholds, once this instance's view counts the period (the
+   * totals they read then include it).
+   */
+  private static Function<Context, Consumer<FoldPeriod>> folded(Config config, AwsClients aws, UsageReader reader,
+      FoldView view, Context viewContext) {
+    return context -> {
+      UsageAlerts alerts = alerts(config, aws, reader, context);
+      return period -> {
+        List<CounterDelta> totals = new ArrayList<>();
+        Map<String, long[]> byAccount = new HashMap<>();
+        for (FoldState.Tally t : period.counted()) {
+          long[] sums = byAccount.computeIfAbsent(t.accountId(), a -> new long[2]);
+          sums[0] += t.bytes();
+          sums[1] += t.messages();
+        }
+        byAccount.forEach((account, sums) -> totals.add(new CounterDelta(account, null, sums[0], sums[1])));
+        viewContext.runOnContext(v -> view.reached(period.period())
+            .onComplete(reached -> context.runOnContext(x -> alerts.committed(totals))));
+      };
+    };
+  }
+
+  private static UsageAlerts alerts(Config config, AwsClients aws, UsageReader reader, Context context) {
+    Config.Alerts settings = config.alerts();
+    return new UsageAlerts(settings.alertThresholdsBytes(), account -> reader.total(account, true), aws.dynamo(),
+        config.stack().usageTable(), Publishers.alerts(config, aws), context, Clock.systemUTC(),
+        Duration.ofMillis(settings.alertRefreshMillis()), Duration.ofMinutes(1), UsageAlerts.REMEMBERED_SENT);
   }
 
   public Readiness readiness() {

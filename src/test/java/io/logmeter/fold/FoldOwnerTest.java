@@ -142,7 +142,7 @@ class FoldOwnerTest {
 
   private String deploy() throws Exception {
     return vertx.deployVerticle(new FoldVerticle(config.fold(), aws.sqs(), aws.s3(), aws.dynamo(),
-        new SimpleMeterRegistry(), clock)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        new SimpleMeterRegistry(), clock, context -> period -> { })).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private void undeploy(String id) throws Exception {

@@ -43,8 +43,13 @@ public final class FoldOwner {
 
   private static final Logger log = LoggerFactory.getLogger(FoldOwner.class);
 
-  /** How long the owner holds a pointer it received: an earlier owner's come back after it. */
-  static final int POINTER_VISIBILITY_SECONDS = 60;
+  /**
+   * How long the owner holds a pointer it received, in leases: an earlier owner's come back after
+   * it. Longer than a period takes, and no longer than an owner may act unrenewed, twice over.
+   */
+  static int pointerVisibilitySeconds(FoldSettings settings) {
+    return 2 * settings.foldLeaseSeconds();
+  }
   /** Allowance for the clocks of the instances that send pointers. */
   static final Duration SEND_SKEW = Duration.ofSeconds(1);
   /** With nothing to fold, a period is still published this often, so that {@code countedThrough} moves. */
@@ -238,7 +243,7 @@ public final class FoldOwner {
         // Pointers an earlier owner held come back within their visibility timeout, unless it gave
         // them back itself, then the lease (a drain).
         holdThroughUntil = at.period() == 0 || lease.tookReleased() ? now
-            : now.plusSeconds(POINTER_VISIBILITY_SECONDS);
+            : now.plusSeconds(pointerVisibilitySeconds(settings));
         log.info("fold: epoch {} rebuilt {} ids from {} objects of {} periods; folding from period {}", taken,
             state.idsHeld(), keys.size(), periods.size(), period);
         receiving = true;
@@ -280,7 +285,7 @@ public final class FoldOwner {
       return;
     }
     Instant sent = clock.instant();
-    polling = queue.receive(1, POINTER_VISIBILITY_SECONDS).map(got -> {
+    polling = queue.receive(1, pointerVisibilitySeconds(settings)).map(got -> {
       if (epoch != under) {
         queue.release(got);
       }

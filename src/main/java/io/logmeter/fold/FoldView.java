@@ -5,6 +5,8 @@ import io.logmeter.usage.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -186,6 +188,32 @@ public final class FoldView {
       hour.getValue().forEach((account, u) -> all.merge(account, u, (a, b) -> a.plus(b.bytes(), b.messages())));
     }
     return all;
+  }
+
+  /** What a delta holds: an account, an hour, the sums the fold counted in it. */
+  @FunctionalInterface
+  public interface DeltaSink {
+    void accept(String accountId, Instant hour, Usage usage);
+  }
+
+  /** Every delta of the hours from {@code from} on. */
+  public void forEachSince(Instant from, DeltaSink sink) {
+    deltas.tailMap(from).forEach((hour, accounts) -> accounts.forEach((account, u) -> sink.accept(account, hour, u)));
+  }
+
+  /**
+   * The fold as it stands, read once by a batch job (reconcile), on {@code context}: blocks the
+   * calling thread, which must not be an event loop.
+   */
+  public static FoldView readOnce(Vertx vertx, DynamoDbAsyncClient dynamo, S3AsyncClient s3, String usageTable,
+      String bucket) throws Exception {
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    FoldView view = new FoldView(vertx, new FoldHead(dynamo, context, usageTable), new PeriodChain(s3, context, bucket),
+        Duration.ofDays(1), Duration.ofDays(1), () -> { });
+    Promise<Snapshot> read = Promise.promise();
+    context.runOnContext(v -> view.poll().onComplete(read));
+    read.future().toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.MINUTES);
+    return view;
   }
 
   /** The hours held, and the accounts in them: what this view's memory grows with. */

@@ -43,12 +43,13 @@ final class CounterScan {
   }
 
   /** The given accounts' days [from, to] with usage. */
+  /** The given accounts' days [from, to] with usage, in the hours before {@code hoursBefore}. */
   SortedMap<AccountDay, Usage> accounts(Collection<String> accounts, LocalDate from, LocalDate to,
-      LongConsumer progress) throws InterruptedException {
+      java.time.Instant hoursBefore, LongConsumer progress) throws InterruptedException {
     UsageStore store = new UsageStore(dynamo, table);
     SortedMap<AccountDay, Usage> usage = new TreeMap<>();
     long[] done = new long[1];
-    BoundedCalls.run(List.copyOf(accounts), CONCURRENT_QUERIES, account -> store.daily(account, from, to, true),
+    BoundedCalls.run(List.copyOf(accounts), CONCURRENT_QUERIES, account -> store.daily(account, from, to, true, hoursBefore),
         (account, days) -> {
           days.forEach((day, u) -> usage.put(new AccountDay(account, day), u));
           progress.accept(++done[0]);
@@ -60,8 +61,8 @@ final class CounterScan {
    * Every account's days [from, to] with usage. A Scan reads (and is billed for) the whole table,
    * whatever the filter keeps: see docs/reliability.md for its cost and the alternative.
    */
-  SortedMap<AccountDay, Usage> everyAccount(LocalDate from, LocalDate to, LongConsumer progress)
-      throws InterruptedException {
+  SortedMap<AccountDay, Usage> everyAccount(LocalDate from, LocalDate to, java.time.Instant hoursBefore,
+      LongConsumer progress) throws InterruptedException {
     AtomicLong items = new AtomicLong();
     SortedMap<AccountDay, Usage> usage = new TreeMap<>();
     List<CompletableFuture<Void>> segments = new ArrayList<>();
@@ -80,7 +81,7 @@ final class CounterScan {
       segments.add(scan(request, null, page -> {
         items.addAndGet(page.size());
         synchronized (usage) {
-          addShards(page, usage);
+          addShards(page, usage, hoursBefore);
         }
       }));
     }
@@ -102,11 +103,12 @@ final class CounterScan {
   }
 
   /** Adds one page of counter shards: a day's shards may be spread over pages and segments. */
-  private static void addShards(List<Map<String, AttributeValue>> page, Map<AccountDay, Usage> usage) {
+  private static void addShards(List<Map<String, AttributeValue>> page, Map<AccountDay, Usage> usage,
+      java.time.Instant hoursBefore) {
     Map<String, List<CounterItem>> byAccount = new HashMap<>();
     for (Map<String, AttributeValue> item : page) {
       byAccount.computeIfAbsent(item.get(CounterKeys.PARTITION).s(), a -> new ArrayList<>())
-          .add(counterItem(item));
+          .add(counterItem(item, hoursBefore));
     }
     byAccount.forEach((account, shards) -> ShardSums.daily(shards).forEach((day, u) ->
         usage.merge(new AccountDay(account, day), u, (a, b) -> a.plus(b.bytes(), b.messages()))));
@@ -124,7 +126,8 @@ final class CounterScan {
     });
   }
 
-  private static CounterItem counterItem(Map<String, AttributeValue> item) {
-    return new CounterItem(item.get(CounterKeys.SORT).s(), CounterKeys.bytesOf(item), CounterKeys.messagesOf(item));
+  private static CounterItem counterItem(Map<String, AttributeValue> item, java.time.Instant hoursBefore) {
+    long[] sums = CounterKeys.sumsBefore(item, hoursBefore);
+    return new CounterItem(item.get(CounterKeys.SORT).s(), sums[0], sums[1]);
   }
 }

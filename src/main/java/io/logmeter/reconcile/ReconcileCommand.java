@@ -45,7 +45,7 @@ public final class ReconcileCommand {
       Config config = ConfigLoader.load(vertx, new JsonObject(), System.getenv()).toCompletionStage()
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       try (AwsClients aws = AwsClients.create(config, vertx, new AwsCallMetrics(new SimpleMeterRegistry()))) {
-        Report report = new Reconciliation(aws.s3(), aws.dynamo(), config.stack().bucket(), config.stack().usageTable())
+        Report report = new Reconciliation(vertx, aws.s3(), aws.dynamo(), config.stack().bucket(), config.stack().usageTable())
             .run(options, Progress.toStderr());
         report.print(System.out);
         return report.clean() ? CLEAN : DRIFT;

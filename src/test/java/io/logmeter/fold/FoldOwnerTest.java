@@ -131,7 +131,7 @@ class FoldOwnerTest {
     awaitTotal(A, 190, 5);
     awaitTotal(B, 11, 3);
     Instant beforeRelease = view.snapshot().countedThrough();
-    clock.set(clock.instant().plusSeconds(FoldOwner.POINTER_VISIBILITY_SECONDS + 1));
+    clock.set(clock.instant().plusSeconds(FoldOwner.pointerVisibilitySeconds(config.fold()) + 1));
     TestStack.await(Duration.ofSeconds(20), "countedThrough moving again after a visibility timeout",
         () -> view.snapshot().countedThrough().isAfter(beforeRelease));
     String obj5 = archive(record("m-6", A, "11:20", 9));

@@ -159,7 +159,7 @@ class ReconciliationTest {
   }
 
   private Reconciliation reconciliation() {
-    return new Reconciliation(aws.s3(), aws.dynamo(), names.bucket(), names.usage());
+    return new Reconciliation(vertx, aws.s3(), aws.dynamo(), names.bucket(), names.usage());
   }
 
   private static LogRecord record(String id, String account, String eventTime, int bytes) {

@@ -43,6 +43,31 @@ class DocsTest {
     TestStack.shared().stopServices();
   }
 
+  /** The fold's metrics, exposed only with {@code ledger=fold}: checked by the test after this one. */
+  private static final String FOLD = "logmeter_fold_";
+
+  @Test
+  void theFoldsMetricsAreExposedWithTheFoldAndEachIsDocumented() throws Exception {
+    TestStack stack = TestStack.shared();
+    Names names = Names.fresh();
+    int port = TestStack.freePort();
+    stack.start(stack.config(names, port).put("ledger", "fold").put("foldQueueName", names.queue() + "-fold")
+        .put("foldPeriodMillis", 200));
+    stack.sendAll(names.queueUrl(stack), List.of(Messages.raw(UUID.randomUUID().toString(), "one")));
+    TestStack.await(Duration.ofSeconds(30), "a period published", () ->
+        stack.metricIfUp(port, "logmeter_fold_periods_total") >= 1);
+    String scrape = stack.get(port, "/metrics").body();
+    Set<String> documented = metricRows().keySet().stream().filter(first -> first.startsWith(FOLD))
+        .map(first -> first.contains("{") ? first.substring(0, first.indexOf('{')) : first)
+        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> exposed = scrape.lines().filter(line -> line.startsWith("# TYPE " + FOLD))
+        .map(line -> line.split(" ")[2]).collect(Collectors.toCollection(TreeSet::new));
+    assertThat(exposed).as("the fold's metrics in /metrics against docs/operations.md").isEqualTo(documented);
+    for (String outcome : List.of("counted", "duplicate", "late")) {
+      assertThat(scrape).contains("logmeter_fold_records_total{outcome=\"" + outcome + "\"");
+    }
+  }
+
   @Test
   void everyMetricAndLabelValueOperationsMdNamesIsExposedAndEveryLogmeterMetricIsDocumented() throws Exception {
     TestStack stack = TestStack.shared();
@@ -70,7 +95,7 @@ class DocsTest {
       String name = first.contains("{") ? first.substring(0, first.indexOf('{')) : first;
       List<String> labels = first.contains("{")
           ? List.of(first.substring(first.indexOf('{') + 1, first.indexOf('}')).split(",")) : List.of();
-      if (ONLY_AFTER_A_FAULT.contains(name)) {
+      if (ONLY_AFTER_A_FAULT.contains(name) || name.startsWith(FOLD)) {
         assertThat(sources).as("the code registers %s", name).contains('"' + micrometerName(name) + '"');
         continue;
       }

@@ -67,7 +67,7 @@ public final class FoldVerticle extends VerticleBase {
         key -> Future.fromCompletionStage(s3.getObject(g -> g.bucket(settings.bucket()).key(key),
             AsyncResponseTransformer.toBytes()), context).map(bytes -> bytes.asByteArray()),
         compactor, late, settings, clock, metrics(published.apply(context)), ownerId);
-    Gauge.builder("logmeter_fold_owner", owner, o -> o.owning() ? 1 : 0)
+    Gauge.builder("logmeter.fold.owner", owner, o -> o.owning() ? 1 : 0)
         .description("1 while this instance folds (holds the fold's lease)").register(registry);
     owner.start();
     return Future.succeededFuture();
@@ -80,14 +80,14 @@ public final class FoldVerticle extends VerticleBase {
   }
 
   private FoldOwner.Observer metrics(Consumer<FoldPeriod> told) {
-    Counter periods = Counter.builder("logmeter_fold_periods").description("periods the fold published")
+    Counter periods = Counter.builder("logmeter.fold.periods").description("periods the fold published")
         .register(registry);
     Counter counted = records("counted");
     Counter duplicates = records("duplicate");
     Counter late = records("late");
-    Counter compacted = Counter.builder("logmeter_fold_compacted_hours")
+    Counter compacted = Counter.builder("logmeter.fold.compacted.hours")
         .description("account-hours written to pages and day items").register(registry);
-    Counter takes = Counter.builder("logmeter_fold_takeovers").description("epochs this instance took")
+    Counter takes = Counter.builder("logmeter.fold.takeovers").description("epochs this instance took")
         .register(registry);
     return new FoldOwner.Observer() {
       @Override
@@ -116,7 +116,7 @@ public final class FoldVerticle extends VerticleBase {
   }
 
   private Counter records(String outcome) {
-    return Counter.builder("logmeter_fold_records").tag("outcome", outcome)
+    return Counter.builder("logmeter.fold.records").tag("outcome", outcome)
         .description("records the fold read from archive objects, by outcome").register(registry);
   }
 }

@@ -100,8 +100,9 @@ public final class Service {
       forget[0] = cache;
       FoldView following = view;
       context.runOnContext(v -> following.start());
-      Gauge.builder("logmeter_fold_counted_through_age_seconds", following,
+      Gauge.builder("logmeter.fold.counted.through.age", following,
               f -> Math.max(0, (System.currentTimeMillis() - f.snapshot().countedThrough().toEpochMilli()) / 1000.0))
+          .baseUnit("seconds")
           .description("how long ago the instant is through which this instance counts every acknowledged message")
           .register(registry);
     } else {

@@ -57,7 +57,8 @@ final class FaultScenarios {
   }
 
   private FaultRig rig(String scenario, JsonObject tuning) throws Exception {
-    return new FaultRig(scenario, stack, base.copy().mergeIn(tuning));
+    String ledger = base.getString("ledger");
+    return new FaultRig(ledger == null ? scenario : scenario + ", " + ledger, stack, base.copy().mergeIn(tuning));
   }
 
   /**

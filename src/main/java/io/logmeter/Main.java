@@ -1,5 +1,6 @@
 package io.logmeter;
 
+import io.logmeter.fold.FoldStartCommand;
 import io.logmeter.reconcile.ReconcileCommand;
 import io.logmeter.server.Launcher;
 import io.logmeter.server.Service;
@@ -16,6 +17,7 @@ public final class Main {
         serve       production: real AWS, configuration from LOGMETER_* variables or LOGMETER_CONFIG_FILE
         emulators   only the embedded SQS, S3 and DynamoDB servers, with the resources created
         reconcile   the raw archive recounted and compared with the usage counters (reconcile --help)
+        fold-start  the first hour the fold counts, before a fleet switches to ledger=fold (fold-start --help)
         --help      this text
 
       Configuration: docs/configuration.md. Local ports: API 8080, SQS 9324, S3 9000, DynamoDB 8000.
@@ -32,6 +34,7 @@ public final class Main {
       case "local" -> run("io.logmeter.local.LocalCommand");
       case "emulators" -> run("io.logmeter.local.EmulatorsCommand");
       case "reconcile" -> System.exit(ReconcileCommand.run(java.util.Arrays.asList(args).subList(1, args.length)));
+      case "fold-start" -> System.exit(FoldStartCommand.run(java.util.Arrays.asList(args).subList(1, args.length)));
       case "--help", "-h", "help" -> System.out.print(USAGE);
       default -> {
         System.err.print("unknown command: " + args[0] + "\n\n" + USAGE);

@@ -1,7 +1,7 @@
 package io.logmeter;
 
-import io.logmeter.fold.FoldStartCommand;
 import io.logmeter.reconcile.ReconcileCommand;
+import io.logmeter.server.FoldStartCommand;
 import io.logmeter.server.Launcher;
 import io.logmeter.server.Service;
 import io.vertx.core.json.JsonObject;

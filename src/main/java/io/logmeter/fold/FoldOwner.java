@@ -3,6 +3,7 @@ package io.logmeter.fold;
 import io.logmeter.archive.ArchivedRecord;
 import io.logmeter.archive.RawRecordReader;
 import io.logmeter.archive.RecordLocation;
+import io.logmeter.ledger.PackedEntries;
 import io.logmeter.ledger.UsageLedger;
 import io.logmeter.message.LogRecord;
 import io.logmeter.retry.AwsErrors;
@@ -117,6 +118,7 @@ public final class FoldOwner {
   private final List<Message> folded = new ArrayList<>();
   private final Set<String> foldedObjects = new LinkedHashSet<>();
   private final Map<String, FoldState.Tally> counted = new LinkedHashMap<>();
+  private final Map<String, PackedEntries> entries = new LinkedHashMap<>();
   private final List<ArchivedRecord> lateRecords = new ArrayList<>();
   /** A period written and sent to the head whose outcome is not known: published again, unchanged. */
   private FoldPeriod unconfirmed;
@@ -270,6 +272,7 @@ public final class FoldOwner {
     folded.clear();
     foldedObjects.clear();
     counted.clear();
+    entries.clear();
     lateRecords.clear();
     unconfirmed = null;
     unconfirmedPointers = List.of();
@@ -351,6 +354,10 @@ public final class FoldOwner {
       }
       FoldState.Folded f = state.fold(records, clock.instant());
       f.counted().forEach(this::addCounted);
+      f.entries().forEach((key, added) -> entries.merge(key, added, (held, more) -> {
+        held.addAll(more);
+        return held;
+      }));
       lateRecords.addAll(f.late());
       observer.folded(f.counted().stream().mapToLong(FoldState.Tally::messages).sum(), f.duplicates(),
           f.late().size());
@@ -400,12 +407,16 @@ public final class FoldOwner {
       if (!changed && through.equals(countedThrough)) {
         return Future.succeededFuture();
       }
+      List<FoldPeriod.Entries> listed = new ArrayList<>(entries.size());
+      entries.forEach((key, packed) -> listed.add(new FoldPeriod.Entries(key.substring(0, key.indexOf(' ')),
+          packed.hour(), packed.packed(), packed.keys())));
       FoldPeriod next = new FoldPeriod(under, period + 1, publishedBy, now, through, state.compactedBefore(),
-          new ArrayList<>(foldedObjects), new ArrayList<>(counted.values()));
+          new ArrayList<>(foldedObjects), new ArrayList<>(counted.values()), listed);
       List<Message> pointers = new ArrayList<>(folded);
       folded.clear();
       foldedObjects.clear();
       counted.clear();
+      entries.clear();
       unconfirmed = next;
       unconfirmedPointers = pointers;
       return publish(under, next, pointers);

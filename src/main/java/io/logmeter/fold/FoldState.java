@@ -31,8 +31,13 @@ public final class FoldState {
   public record Tally(String accountId, Instant hour, long bytes, long messages) {
   }
 
-  /** What one fold did: the sums it added per account and hour, the duplicates, the late records. */
-  public record Folded(List<Tally> counted, int duplicates, List<ArchivedRecord> late) {
+  /**
+   * What one fold did: the sums it added per account and hour, the entries it counted (by
+   * {@code account + ' ' + hour}, what the listing of logs reads until the hour is written), the
+   * duplicates, the late records.
+   */
+  public record Folded(List<Tally> counted, Map<String, PackedEntries> entries, int duplicates,
+      List<ArchivedRecord> late) {
   }
 
   /** An account's hour to write: its entries and sums. */
@@ -75,6 +80,7 @@ public final class FoldState {
    */
   public Folded fold(List<ArchivedRecord> records, Instant now) {
     Map<AccountHour, long[]> added = new LinkedHashMap<>();
+    Map<String, PackedEntries> entries = new LinkedHashMap<>();
     List<ArchivedRecord> late = new ArrayList<>();
     int duplicates = 0;
     for (ArchivedRecord archived : records) {
@@ -96,6 +102,9 @@ public final class FoldState {
       }
       tally.entries.add(r.messageId(), r.eventTime(), archived.location().objectKey(), archived.location().offset(),
           archived.location().length(), r.bytes());
+      entries.computeIfAbsent(r.accountId() + ' ' + hour, k -> new PackedEntries(hour)).add(r.messageId(),
+          r.eventTime(), archived.location().objectKey(), archived.location().offset(), archived.location().length(),
+          r.bytes());
       tally.bytes += r.bytes();
       tally.messages++;
       lastCounted.put(hour, now);
@@ -105,7 +114,7 @@ public final class FoldState {
     }
     List<Tally> counted = new ArrayList<>(added.size());
     added.forEach((key, sums) -> counted.add(new Tally(key.accountId(), key.hour(), sums[0], sums[1])));
-    return new Folded(counted, duplicates, late);
+    return new Folded(counted, entries, duplicates, late);
   }
 
   /**

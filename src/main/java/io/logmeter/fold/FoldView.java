@@ -1,5 +1,7 @@
 package io.logmeter.fold;
 
+import io.logmeter.ledger.Page;
+import io.logmeter.logs.RecentPages;
 import io.logmeter.retry.AwsErrors;
 import io.logmeter.usage.Usage;
 import io.vertx.core.Future;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
@@ -34,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * periods that may hold hours not compacted, and says so to {@code gap} (the cache forgets what it
  * loaded). Applied on the context that started it; read from any thread.
  */
-public final class FoldView {
+public final class FoldView implements RecentPages {
 
   private static final Logger log = LoggerFactory.getLogger(FoldView.class);
 
@@ -53,6 +56,9 @@ public final class FoldView {
   private final Duration keep;
   private final Runnable gap;
   private final ConcurrentSkipListMap<Instant, ConcurrentHashMap<String, Usage>> deltas = new ConcurrentSkipListMap<>();
+  /** The periods that counted each account's messages, by hour: what the listing of logs reads. */
+  private final ConcurrentHashMap<String, ConcurrentSkipListMap<Instant, ConcurrentSkipListMap<Long, Long>>> listed =
+      new ConcurrentHashMap<>();
   /** When compaction passed each hour still held, on the monotonic clock. */
   private final Map<Instant, Long> passedAt = new HashMap<>();
   private volatile Snapshot snapshot = Snapshot.NONE;
@@ -130,6 +136,10 @@ public final class FoldView {
   }
 
   private void apply(FoldPeriod period) {
+    for (FoldPeriod.Entries e : period.entries()) {
+      listed.computeIfAbsent(e.accountId(), a -> new ConcurrentSkipListMap<>())
+          .computeIfAbsent(e.hour(), h -> new ConcurrentSkipListMap<>()).put(period.period(), period.epoch());
+    }
     for (FoldState.Tally t : period.counted()) {
       deltas.computeIfAbsent(t.hour(), h -> new ConcurrentHashMap<>())
           .merge(t.accountId(), new Usage(t.bytes(), t.messages()), (a, b) -> a.plus(b.bytes(), b.messages()));
@@ -147,6 +157,8 @@ public final class FoldView {
       Map.Entry<Instant, Long> hour = held.next();
       if (now - hour.getValue() > keep.toNanos()) {
         deltas.remove(hour.getKey());
+        listed.values().forEach(hours -> hours.remove(hour.getKey()));
+        listed.values().removeIf(Map::isEmpty);
         held.remove();
       }
     }
@@ -188,6 +200,52 @@ public final class FoldView {
       hour.getValue().forEach((account, u) -> all.merge(account, u, (a, b) -> a.plus(b.bytes(), b.messages())));
     }
     return all;
+  }
+
+  @Override
+  public Instant from() {
+    return snapshot.compactedBefore();
+  }
+
+  @Override
+  public List<String> hours(String accountId) {
+    ConcurrentSkipListMap<Instant, ConcurrentSkipListMap<Long, Long>> hours = listed.get(accountId);
+    List<String> newestFirst = new ArrayList<>();
+    if (hours != null) {
+      hours.tailMap(from()).descendingKeySet().forEach(hour -> newestFirst.add(Page.hour(hour)));
+    }
+    return newestFirst;
+  }
+
+  /** A page per period that counted the account's messages of the hour: the period's number, its entries. */
+  @Override
+  public CompletableFuture<List<Page>> pages(String accountId, String hour, long upTo, int max) {
+    Instant start = Instant.parse(hour + ":00:00Z");
+    ConcurrentSkipListMap<Instant, ConcurrentSkipListMap<Long, Long>> hours = listed.get(accountId);
+    ConcurrentSkipListMap<Long, Long> periods = hours == null ? null : hours.get(start);
+    if (periods == null || max <= 0) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    List<Future<Page>> reads = new ArrayList<>();
+    for (Map.Entry<Long, Long> period : periods.headMap(upTo, true).descendingMap().entrySet()) {
+      if (reads.size() == max) {
+        break;
+      }
+      reads.add(chain.get(period.getValue(), period.getKey()).map(read -> {
+        List<Page.Entry> entries = new ArrayList<>();
+        for (FoldPeriod.Entries e : read.entries()) {
+          if (e.accountId().equals(accountId) && e.hour().equals(start)) {
+            entries.addAll(e.decode());
+          }
+        }
+        return new Page(Page.partition(accountId, hour), read.period(), "fold/" + read.epoch(), entries, 0, 0);
+      }));
+    }
+    return Future.all(reads).map(done -> {
+      List<Page> pages = new ArrayList<>(reads.size());
+      reads.forEach(read -> pages.add(read.result()));
+      return pages;
+    }).toCompletionStage().toCompletableFuture();
   }
 
   /** What a delta holds: an account, an hour, the sums the fold counted in it. */

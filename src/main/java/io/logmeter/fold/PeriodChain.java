@@ -35,6 +35,12 @@ public final class PeriodChain {
         .contentType("application/json"), AsyncRequestBody.fromBytes(period.encode())), context).mapEmpty();
   }
 
+  /** One period, published under {@code epoch}. */
+  public Future<FoldPeriod> get(long epoch, long period) {
+    return Future.fromCompletionStage(s3.getObject(g -> g.bucket(bucket).key(FoldPeriod.key(epoch, period)),
+        AsyncResponseTransformer.toBytes()), context).map(bytes -> FoldPeriod.decode(bytes.asByteArray()));
+  }
+
   /** The periods after {@code after} up to the head's, oldest first; none when the head is not past it. */
   public Future<List<FoldPeriod>> since(long after, FoldHead.State head) {
     return since(after, Instant.MIN, head);

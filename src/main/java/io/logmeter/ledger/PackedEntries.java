@@ -133,13 +133,20 @@ public final class PackedEntries {
     return new Cursor(hour, data, used, keys).rest();
   }
 
+  /** Adds every entry of {@code other}, an hour's too. */
+  public void addAll(PackedEntries other) {
+    for (Page.Entry e : other.entries()) {
+      add(e.messageId(), e.eventTime(), e.objectKey(), e.offset(), e.length(), e.bytes());
+    }
+  }
+
   /** The {@code p} value of a page. */
-  byte[] packed() {
+  public byte[] packed() {
     return Arrays.copyOf(data, used);
   }
 
   /** The {@code k} value of a page. */
-  String keys() {
+  public String keys() {
     StringBuilder joined = new StringBuilder(keyBytes);
     for (String key : keys) {
       joined.append(joined.isEmpty() ? "" : "\n").append(ArchiveKeys.shorten(key));
@@ -148,7 +155,7 @@ public final class PackedEntries {
   }
 
   /** The entries of a page's {@code p} and {@code k} values, of the hour starting at {@code hour}. */
-  static List<Page.Entry> decode(Instant hour, byte[] packed, String keys) {
+  public static List<Page.Entry> decode(Instant hour, byte[] packed, String keys) {
     List<String> objectKeys = new ArrayList<>();
     if (!keys.isEmpty()) {
       for (String key : keys.split("\n", -1)) {

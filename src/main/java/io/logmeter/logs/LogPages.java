@@ -33,12 +33,40 @@ public final class LogPages implements LogIndex {
   private final DynamoDbAsyncClient dynamo;
   private final String ledgerTable;
   private final String usageTable;
+  private final RecentPages recent;
 
   public LogPages(DynamoDbAsyncClient dynamo, String ledgerTable, String usageTable) {
+    this(dynamo, ledgerTable, usageTable, NONE);
+  }
+
+  /** @param recent the hours not written to pages yet (the fold's), listed before the others */
+  public LogPages(DynamoDbAsyncClient dynamo, String ledgerTable, String usageTable, RecentPages recent) {
     this.dynamo = dynamo;
     this.ledgerTable = ledgerTable;
     this.usageTable = usageTable;
+    this.recent = recent;
   }
+
+  /** No hour outside the pages: the pages ledger's. */
+  private static final RecentPages NONE = new RecentPages() {
+    @Override
+    public Instant from() {
+      return Instant.MAX;
+    }
+
+    @Override
+    public List<String> hours(String accountId) {
+      return List.of();
+    }
+
+    @Override
+    public CompletableFuture<List<Page>> pages(String accountId, String hour, long upTo, int max) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+  };
+
+  /** Recent pages read at most per listing request and hour: each is a period object to read. */
+  static final int RECENT_PAGES_PER_READ = 32;
 
   @Override
   public CompletableFuture<Listing> recent(String accountId, int limit, Cursor from) {
@@ -53,11 +81,50 @@ public final class LogPages implements LogIndex {
     }
     String hour = hours.get(at);
     Cursor start = from != null && from.hour().equals(hour) ? from : null;
-    QueryRequest query = pagesQuery(accountId, hour, start == null ? Long.MAX_VALUE : start.version())
-        .toBuilder().limit(limit + 1).build();
-    return collectPages(query, null, hour, start, limit, listed).thenCompose(done -> done != null
+    long upTo = start == null ? Long.MAX_VALUE : start.version();
+    CompletableFuture<Listing> hourDone;
+    if (isRecent(hour)) {
+      hourDone = collectRecent(accountId, hour, upTo, start, limit, listed);
+    } else {
+      QueryRequest query = pagesQuery(accountId, hour, upTo).toBuilder().limit(limit + 1).build();
+      hourDone = collectPages(query, null, hour, start, limit, listed);
+    }
+    return hourDone.thenCompose(done -> done != null
         ? CompletableFuture.completedFuture(done)
         : collect(accountId, hours, at + 1, from, limit, listed));
+  }
+
+  private boolean isRecent(String hour) {
+    return !Instant.parse(hour + ":00:00Z").isBefore(recent.from());
+  }
+
+  /** Lists an hour not written to pages yet, from its recent pages, a few at a time. */
+  private CompletableFuture<Listing> collectRecent(String accountId, String hour, long upTo, Cursor start, int limit,
+      List<IndexEntry> listed) {
+    return recent.pages(accountId, hour, upTo, RECENT_PAGES_PER_READ).thenCompose(pages -> {
+      Listing done = emit(pages, hour, start, limit, listed);
+      if (done != null || pages.size() < RECENT_PAGES_PER_READ) {
+        return CompletableFuture.completedFuture(done);
+      }
+      return collectRecent(accountId, hour, pages.get(pages.size() - 1).version() - 1, start, limit, listed);
+    });
+  }
+
+  /** Lists pages, newest first, from the cursor on; the listing once it is full, or null when more are wanted. */
+  private static Listing emit(List<Page> pages, String hour, Cursor start, int limit, List<IndexEntry> listed) {
+    for (Page page : pages) {
+      List<Page.Entry> entries = new ArrayList<>(page.entries());
+      entries.sort(NEWEST_FIRST);
+      int skip = start != null && start.version() == page.version() ? start.listed() : 0;
+      for (int i = skip; i < entries.size(); i++) {
+        if (listed.size() == limit) {
+          return new Listing(listed, new Cursor(hour, page.version(), i));
+        }
+        Page.Entry e = entries.get(i);
+        listed.add(new IndexEntry(e.messageId(), e.eventTime(), e.bytes(), e.location()));
+      }
+    }
+    return null;
   }
 
   /** Lists an hour's pages, a few at a time; null once the hour is through and more are wanted. */
@@ -65,18 +132,11 @@ public final class LogPages implements LogIndex {
       Cursor start, int limit, List<IndexEntry> listed) {
     QueryRequest request = after == null ? query : query.toBuilder().exclusiveStartKey(after).build();
     return dynamo.query(request).thenCompose((QueryResponse response) -> {
-      for (Map<String, AttributeValue> item : response.items()) {
-        Page page = Page.of(item);
-        List<Page.Entry> entries = new ArrayList<>(page.entries());
-        entries.sort(NEWEST_FIRST);
-        int skip = start != null && start.version() == page.version() ? start.listed() : 0;
-        for (int i = skip; i < entries.size(); i++) {
-          if (listed.size() == limit) {
-            return CompletableFuture.completedFuture(new Listing(listed, new Cursor(hour, page.version(), i)));
-          }
-          Page.Entry e = entries.get(i);
-          listed.add(new IndexEntry(e.messageId(), e.eventTime(), e.bytes(), e.location()));
-        }
+      List<Page> pages = new ArrayList<>(response.items().size());
+      response.items().forEach(item -> pages.add(Page.of(item)));
+      Listing done = emit(pages, hour, start, limit, listed);
+      if (done != null) {
+        return CompletableFuture.completedFuture(done);
       }
       if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
         return collectPages(query, response.lastEvaluatedKey(), hour, start, limit, listed);
@@ -98,7 +158,11 @@ public final class LogPages implements LogIndex {
     if (at >= hours.size() || read[0] >= MAX_SEARCH_PAGES) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return pages(accountId, hours.get(at)).thenCompose(pages -> {
+    String hour = hours.get(at);
+    CompletableFuture<List<Page>> hourPages = isRecent(hour)
+        ? recent.pages(accountId, hour, Long.MAX_VALUE, MAX_SEARCH_PAGES - read[0])
+        : pages(accountId, hour);
+    return hourPages.thenCompose(pages -> {
       for (Page page : pages) {
         read[0]++;
         for (Page.Entry e : page.entries()) {
@@ -123,13 +187,20 @@ public final class LogPages implements LogIndex {
         .scanIndexForward(false)
         .build();
     return Queries.all(dynamo, query).thenApply(items -> {
+      // The hours not written to pages yet first (newest), then those of the day items before them.
       List<String> hours = new ArrayList<>();
+      for (String hour : recent.hours(accountId)) {
+        if (upTo == null || hour.compareTo(upTo) <= 0) {
+          hours.add(hour);
+        }
+      }
       for (Map<String, AttributeValue> item : items) {
         String day = item.get(CounterKeys.SORT).s().substring(CounterKeys.DAY_PREFIX.length(),
             CounterKeys.DAY_PREFIX.length() + 10);
         for (int hh = 23; hh >= 0; hh--) {
           String hour = day + 'T' + (hh < 10 ? "0" : "") + hh;
-          if (CounterKeys.hourVersion(item, hh) > 0 && (upTo == null || hour.compareTo(upTo) <= 0)) {
+          if (CounterKeys.hourVersion(item, hh) > 0 && (upTo == null || hour.compareTo(upTo) <= 0)
+              && !isRecent(hour)) {
             hours.add(hour);
           }
         }

@@ -109,7 +109,9 @@ public final class Service {
       cache = new UsageCache(account -> store.total(account, false), context, refresh,
           config.cache().cacheMaxAccounts());
     }
-    ApiServices api = new ApiServices(reader, cache, new LogPages(aws.dynamo(), stack.ledgerTable(), stack.usageTable()),
+    LogPages logs = view == null ? new LogPages(aws.dynamo(), stack.ledgerTable(), stack.usageTable())
+        : new LogPages(aws.dynamo(), stack.ledgerTable(), stack.usageTable(), view);
+    ApiServices api = new ApiServices(reader, cache, logs,
         new RawRecords(aws.s3(), stack.bucket()), Publishers.logs(config, aws), keys, readiness,
         registry);
     MainVerticle main = new MainVerticle(config, aws, api, commitListener(config, aws, store, cache),

@@ -87,8 +87,9 @@ class ArchitectureTest {
             "io.logmeter.ledger..", "io.logmeter.fold..")
         .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.logmeter.ledger.Queries")
         .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.logmeter.alerts.AlertPublisher")
-        // The fold's reader is a store shared across contexts, as UsageStore is.
+        // The fold's reader and view are shared across contexts, as UsageStore is.
         .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.logmeter.fold.FoldUsage")
+        .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("io.logmeter.fold.FoldView")
         // A private wrapper of an SDK call is the call itself: its caller converts at once.
         .and().areDeclaredInClassesThat().areNotPrivate()
         .should().haveRawReturnType(java.util.concurrent.CompletableFuture.class)

@@ -105,6 +105,24 @@ class FoldServiceTest {
     String heaviest = wanted.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     assertThat(top.getJsonArray("accounts").getJsonObject(0).getString("accountId")).isEqualTo(heaviest);
     assertThat(stack.queueDepth(stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl())).isZero();
+
+    // The logs of the hour not written yet are listed from the fold's periods, page after page, each
+    // message once; those of yesterday, late for the fold, from the ledger's pages.
+    String account = accounts.get(0);
+    List<String> listedIds = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page = stack.getJson(otherPort, "/v1/accounts/" + account + "/logs?limit=7"
+          + (cursor == null ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+      page.getJsonArray("records").forEach(r -> listedIds.add(((JsonObject) r).getString("messageId")));
+      cursor = page.getString("nextCursor");
+    } while (cursor != null);
+    assertThat(listedIds).as("every message of %s listed once", account).doesNotHaveDuplicates()
+        .hasSize((int) expected.get(account)[1]);
+    String newest = listedIds.get(0);
+    JsonObject one = stack.getJson(otherPort, "/v1/accounts/" + account + "/logs/" + newest);
+    assertThat(one.getString("messageId")).isEqualTo(newest);
+    assertThat(one.getString("logData")).startsWith("line ");
   }
 
   private static JsonObject fold(Names names, int port) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.logmeter.TestStack;
 import io.logmeter.server.Config;
+import io.logmeter.server.FoldStartCommand;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;

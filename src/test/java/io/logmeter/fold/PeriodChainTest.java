@@ -70,6 +70,6 @@ class PeriodChainTest {
   private static FoldPeriod period(long epoch, long number, long previousEpoch, long bytes) {
     return new FoldPeriod(epoch, number, previousEpoch, TEN.plusSeconds(number), TEN.plusSeconds(number), TEN,
         List.of("raw/" + number + ".ndjson"),
-        List.of(new FoldState.Tally(ACCOUNT, TEN, bytes, 1)));
+        List.of(new FoldState.Tally(ACCOUNT, TEN, bytes, 1)), List.of());
   }
 }

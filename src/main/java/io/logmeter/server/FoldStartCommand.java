@@ -1,9 +1,6 @@
-package io.logmeter.fold;
+package io.logmeter.server;
 
-import io.logmeter.server.AwsCallMetrics;
-import io.logmeter.server.AwsClients;
-import io.logmeter.server.Config;
-import io.logmeter.server.ConfigLoader;
+import io.logmeter.fold.FoldHead;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -155,7 +155,8 @@ public final class FoldOwner {
     }
     long stopping = epoch;
     receiving = false;
-    return polling.transform(v -> waitForCycle()).compose(v -> epoch == stopping ? publishPending(stopping) : Future.succeededFuture())
+    return polling.transform(v -> waitForCycle())
+        .compose(v -> epoch == stopping && state != null ? publishPending(stopping) : Future.succeededFuture())
         .otherwise(failure -> {
           log.warn("fold: the last period was not published ({}); the next owner folds its pointers again",
               AwsErrors.code(failure));
@@ -243,8 +244,8 @@ public final class FoldOwner {
         compactedBefore = state.compactedBefore();
         lastPublished = now;
         // Pointers an earlier owner held come back within their visibility timeout, unless it gave
-        // them back itself, then the lease (a drain).
-        holdThroughUntil = at.period() == 0 || lease.tookReleased() ? now
+        // them back itself, then the lease (a drain), or there was none (the first epoch).
+        holdThroughUntil = taken == 1 || lease.tookReleased() ? now
             : now.plusSeconds(pointerVisibilitySeconds(settings));
         log.info("fold: epoch {} rebuilt {} ids from {} objects of {} periods; folding from period {}", taken,
             state.idsHeld(), keys.size(), periods.size(), period);
@@ -479,6 +480,9 @@ public final class FoldOwner {
 
   /** Writes the account-hours due, a bounded number per period; true when it wrote any. */
   private Future<Boolean> compact(long under) {
+    if (epoch != under || state == null) {
+      return Future.succeededFuture(false);
+    }
     // An hour is written once it ended and then counted nothing for the margin.
     Instant quietSince = clock.instant().minus(Duration.ofMinutes(settings.foldCompactAfterMinutes()));
     List<FoldState.Due> due = state.due(quietSince.truncatedTo(ChronoUnit.HOURS), quietSince,
@@ -537,7 +541,7 @@ public final class FoldOwner {
     for (int lane = 0; lane < Math.min(parallel, items.size()); lane++) {
       lanes.add(lane(items, next, step));
     }
-    return Future.all(lanes).mapEmpty();
+    return Future.join(lanes).mapEmpty();
   }
 
   private static <T> Future<Void> lane(List<T> items, int[] next, Function<T, Future<?>> step) {

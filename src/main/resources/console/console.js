@@ -187,6 +187,10 @@ async function lookUp() {
     showBytes($("range-bytes"), daily.bytes);
     $("range-messages").textContent = INTEGER.format(daily.messages) + " messages";
     drawDays(daily.days);
+    // With the fold, how fresh the answers are: every message acknowledged before it is counted.
+    const through = [total, month, daily].map((a) => a.countedThrough).filter(Boolean).sort()[0];
+    $("counted-through").hidden = !through;
+    $("counted-through").textContent = through ? "Counts every message acknowledged before " + through : "";
     $("account-result").hidden = false;
     await records(account, null, []);
   } catch (e) {

@@ -21,7 +21,8 @@ public final class FoldCachedUsage extends CachedUsage {
 
   private FoldCachedUsage(Usage loaded, long loadedAtNanos, FoldView.Snapshot at) {
     super(loaded, loadedAtNanos);
-    this.compactedBeforeHour = (int) (at.compactedBefore().getEpochSecond() / 3600);
+    // Instant.MAX (nothing folded yet) as the largest hour an int holds: still after every hour.
+    this.compactedBeforeHour = (int) Math.min(Integer.MAX_VALUE, at.compactedBefore().getEpochSecond() / 3600);
     this.countedThroughMillis = at.countedThrough().toEpochMilli();
   }
 

@@ -44,9 +44,14 @@ public final class FoldView implements RecentPages {
   /** How far before {@code compactedBefore} a period may still hold a record of a later hour: clock skew. */
   static final Duration SKEW = Duration.ofMinutes(5);
 
-  /** What the view has applied: the head's period, through when it counts, the first hour not compacted. */
+  /**
+   * What the view has applied: the head's period, through when it counts, the first hour not
+   * compacted. Before the fold has published, no hour is the fold's: {@code compactedBefore} is the
+   * first hour it will count if one was set ({@link FoldHead#start}), else {@link Instant#MAX}, and
+   * every hour is read from the day items (the pages ledger's, or none).
+   */
   public record Snapshot(long period, Instant countedThrough, Instant compactedBefore) {
-    static final Snapshot NONE = new Snapshot(0, Instant.EPOCH, Instant.EPOCH);
+    static final Snapshot NONE = new Snapshot(0, Instant.EPOCH, Instant.MAX);
   }
 
   private final Vertx vertx;
@@ -96,6 +101,12 @@ public final class FoldView implements RecentPages {
     polling = true;
     return head.read().compose(read -> {
       Snapshot now = snapshot;
+      if (read.period() == 0) {
+        // Nothing published yet: only the first hour, if set, is known.
+        Instant first = read.compactedBefore().isAfter(Instant.EPOCH) ? read.compactedBefore() : Instant.MAX;
+        snapshot = new Snapshot(0, Instant.EPOCH, first);
+        return Future.succeededFuture(snapshot);
+      }
       if (read.period() <= now.period()) {
         return Future.succeededFuture(now);
       }

@@ -61,8 +61,11 @@ class ConsoleBrowserTest {
     Names names = Names.fresh();
     port = TestStack.freePort();
     String hash = HexFormat.of().formatHex(ApiKeys.sha256(KEY));
+    // With the fold: the page shows how fresh its figures are, and lists the records of the hour
+    // not written yet from the fold's periods, those of earlier hours from the ledger's pages.
     service = stack.start(stack.config(names, port).put("authDisabled", false)
-        .put("apiKeys", "console:usage:read+logs:read:" + hash));
+        .put("apiKeys", "console:usage:read+logs:read:" + hash).put("ledger", "fold")
+        .put("foldQueueName", names.queue() + "-fold").put("foldPeriodMillis", 200));
     // The account: messages today, yesterday and five days ago; another account with less.
     List<String> bodies = new ArrayList<>();
     int[] back = {0, 1, 5};
@@ -76,8 +79,10 @@ class ConsoleBrowserTest {
     }
     bodies.add(Messages.envelope(UUID.randomUUID().toString(), Instant.now(), SMALLER, "small"));
     stack.sendAll(names.queueUrl(stack), bodies);
-    TestStack.await(Duration.ofSeconds(60), "every message counted",
+    TestStack.await(Duration.ofSeconds(60), "every message handed to the fold",
         () -> stack.metricIfUp(port, "logmeter_messages_accepted_total") == bodies.size());
+    Instant handed = Instant.now();
+    TestStack.await(Duration.ofSeconds(60), "the fold counting through them", () -> countedThrough().isAfter(handed));
 
     ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
         .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1100");
@@ -111,6 +116,7 @@ class ConsoleBrowserTest {
     assertThat(bytesOf("mtd-bytes")).isEqualTo(monthToDate);
     assertThat(bytesOf("range-bytes")).isEqualTo(total);
     assertThat(browser.findElement(By.id("total-bytes")).getAttribute("title")).endsWith(" bytes");
+    assertThat(text("counted-through")).startsWith("Counts every message acknowledged before " + TODAY);
 
     // One row per day of the default range (30 days), the three days with their exact numbers.
     List<WebElement> rows = browser.findElements(By.cssSelector("#days-table tbody tr"));
@@ -235,6 +241,19 @@ class ConsoleBrowserTest {
   }
 
   // ---- helpers
+
+  /** What the service's answers count through; the epoch while it says nothing. */
+  private static Instant countedThrough() {
+    try {
+      java.net.http.HttpResponse<String> answer = stack.http.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + port + "/v1/accounts/" + ACCOUNT + "/usage?consistent=true"))
+          .header("Authorization", "Bearer " + KEY).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      String through = new io.vertx.core.json.JsonObject(answer.body()).getString("countedThrough");
+      return through == null ? Instant.EPOCH : Instant.parse(through);
+    } catch (Exception e) {
+      return Instant.EPOCH;
+    }
+  }
 
   private static void lookUp(String account) {
     browser.get(url("/console/#account"));

@@ -56,4 +56,56 @@ public final class ArchiveKeys {
     return RAW + "dt=" + shortened.substring(0, 4) + '-' + shortened.substring(4, 6) + '-' + shortened.substring(6, 8)
         + "/hr=" + shortened.substring(9, 11) + '/' + shortened + SUFFIX;
   }
+
+  /** Marks a compact key line that is a {@link #shorten shortened} key, where no compact form reads back. */
+  private static final String SHORTENED = "=";
+
+  /**
+   * A raw key as a line of a page's key table: its stamp in milliseconds from {@code hour}, the index
+   * of its instance in {@code instances} (added there when new) and its sequence, in base 36,
+   * separated by dots: {@code 2lo1t.0.3f}, about 10 characters against 36 shortened. A key without
+   * that form, or whose form would not read back exactly, is its {@link #shorten shortened} self
+   * behind {@code =}.
+   */
+  public static String compact(String key, java.time.Instant hour, java.util.List<String> instances) {
+    String shortened = shorten(key);
+    if (!shortened.startsWith(WHOLE)) {
+      int lastDash = shortened.lastIndexOf('-');
+      int firstDash = shortened.indexOf('-', STAMP_LENGTH - 1);
+      if (firstDash == STAMP_LENGTH && lastDash > firstDash + 1) {
+        try {
+          long millis = Instant.from(STAMP.parse(shortened.substring(0, STAMP_LENGTH))).toEpochMilli();
+          String instance = shortened.substring(firstDash + 1, lastDash);
+          long sequence = Long.parseLong(shortened.substring(lastDash + 1));
+          int index = instances.indexOf(instance);
+          boolean added = index < 0;
+          if (added) {
+            index = instances.size();
+            instances.add(instance);
+          }
+          String line = Long.toString(millis - hour.toEpochMilli(), 36) + '.' + index + '.'
+              + Long.toString(sequence, 36);
+          if (uncompact(line, hour, instances).equals(key) && !instance.contains(" ")) {
+            return line;
+          }
+          if (added) {
+            instances.remove(instances.size() - 1);
+          }
+        } catch (RuntimeException e) {
+          // No compact form: kept shortened below.
+        }
+      }
+    }
+    return SHORTENED + shortened;
+  }
+
+  /** The key {@link #compact} made the line of. */
+  public static String uncompact(String line, java.time.Instant hour, java.util.List<String> instances) {
+    if (line.startsWith(SHORTENED)) {
+      return expand(line.substring(SHORTENED.length()));
+    }
+    String[] parts = line.split("\\.", 3);
+    Instant stamp = hour.plusMillis(Long.parseLong(parts[0], 36));
+    return key(RAW, stamp, instances.get(Integer.parseInt(parts[1])), Long.parseLong(parts[2], 36));
+  }
 }

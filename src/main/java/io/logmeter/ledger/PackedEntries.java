@@ -24,8 +24,8 @@ import java.util.Map;
  *   <li>the event time, in milliseconds from the start of the hour: 3 or 4 bytes;</li>
  *   <li>offset, length of the raw record in its object, and its billed bytes.</li>
  * </ol>
- * The object keys are the table's, in order, {@link ArchiveKeys#shorten shortened} and joined by
- * newlines.
+ * The object keys are the table's, in order, each a line of its {@link ArchiveKeys#compact compact}
+ * form (about 11 bytes), after a first line naming the instances those lines index, space-separated.
  */
 public final class PackedEntries {
 
@@ -35,6 +35,9 @@ public final class PackedEntries {
   private final Instant hour;
   private final List<String> keys = new ArrayList<>();
   private final Map<String, Integer> keyIndex = new HashMap<>();
+  /** The keys' lines in the table, and the instances they index. */
+  private final List<String> keyLines = new ArrayList<>();
+  private final List<String> instances = new ArrayList<>();
   private byte[] data = new byte[256];
   private int used;
   private int keyBytes;
@@ -66,8 +69,14 @@ public final class PackedEntries {
     Integer index = keyIndex.get(objectKey);
     if (index == null) {
       index = keys.size();
-      keyBytes += (keys.isEmpty() ? 0 : 1) + utf8(ArchiveKeys.shorten(objectKey)).length;
+      int instancesBefore = instances.size();
+      String line = ArchiveKeys.compact(objectKey, hour, instances);
+      for (int i = instancesBefore; i < instances.size(); i++) {
+        keyBytes += (i == 0 ? 0 : 1) + utf8(instances.get(i)).length;
+      }
+      keyBytes += 1 + utf8(line).length;
       keys.add(objectKey);
+      keyLines.add(line);
       keyIndex.put(objectKey, index);
     }
     byte[] uuid = uuidBytes(messageId);
@@ -145,22 +154,21 @@ public final class PackedEntries {
     return Arrays.copyOf(data, used);
   }
 
-  /** The {@code k} value of a page. */
+  /** The {@code k} value of a page: the instances' line, then a line per key. */
   public String keys() {
-    StringBuilder joined = new StringBuilder(keyBytes);
-    for (String key : keys) {
-      joined.append(joined.isEmpty() ? "" : "\n").append(ArchiveKeys.shorten(key));
-    }
-    return joined.toString();
+    return keyLines.isEmpty() ? "" : String.join(" ", instances) + "\n" + String.join("\n", keyLines);
   }
 
   /** The entries of a page's {@code p} and {@code k} values, of the hour starting at {@code hour}. */
   public static List<Page.Entry> decode(Instant hour, byte[] packed, String keys) {
     List<String> objectKeys = new ArrayList<>();
-    if (!keys.isEmpty()) {
-      for (String key : keys.split("\n", -1)) {
-        objectKeys.add(ArchiveKeys.expand(key));
-      }
+    if (keys.isEmpty()) {
+      return new Cursor(hour, packed, packed.length, objectKeys).rest();
+    }
+    String[] lines = keys.split("\n", -1);
+    List<String> instances = lines[0].isEmpty() ? List.of() : List.of(lines[0].split(" "));
+    for (int i = 1; i < lines.length; i++) {
+      objectKeys.add(ArchiveKeys.uncompact(lines[i], hour, instances));
     }
     return new Cursor(hour, packed, packed.length, objectKeys).rest();
   }
@@ -171,6 +179,7 @@ public final class PackedEntries {
    */
   private boolean addWithin(Page.Entry e, int max) {
     int keysBefore = keys.size();
+    int instancesBefore = instances.size();
     int usedBefore = used;
     int keyBytesBefore = keyBytes;
     add(e.messageId(), e.eventTime(), e.objectKey(), e.offset(), e.length(), e.bytes());
@@ -183,6 +192,10 @@ public final class PackedEntries {
     bytes -= e.bytes();
     if (keys.size() > keysBefore) {
       keyIndex.remove(keys.remove(keysBefore));
+      keyLines.remove(keysBefore);
+    }
+    while (instances.size() > instancesBefore) {
+      instances.remove(instances.size() - 1);
     }
     return false;
   }

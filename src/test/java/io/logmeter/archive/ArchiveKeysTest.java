@@ -40,4 +40,23 @@ class ArchiveKeysTest {
       assertThat(ArchiveKeys.expand(shortened)).as(key).isEqualTo(key);
     }
   }
+
+  @Test
+  void aKeyIsCompactedToAboutTenCharactersAndReadBackExactly() {
+    java.time.Instant hour = java.time.Instant.parse("2026-11-21T10:00:00Z");
+    java.util.List<String> instances = new java.util.ArrayList<>();
+    String inHour = ArchiveKeys.key(ArchiveKeys.RAW, hour.plusMillis(3_599_999), "0a1b2c3d", 123);
+    String before = ArchiveKeys.key(ArchiveKeys.RAW, hour.minusSeconds(90), "web-1.eu", 1_234_567);
+    String elsewhere = "rejected/dt=2026-11-21/hr=10/x.ndjson";
+
+    assertThat(ArchiveKeys.compact(inHour, hour, instances)).isEqualTo("255rz.0.3f");
+    assertThat(ArchiveKeys.compact(before, hour, instances)).isEqualTo("-1xg0.1.qglj");
+    assertThat(ArchiveKeys.compact(inHour, hour, instances)).as("an instance once").isEqualTo("255rz.0.3f");
+    assertThat(instances).containsExactly("0a1b2c3d", "web-1.eu");
+    assertThat(ArchiveKeys.compact(elsewhere, hour, instances)).isEqualTo("=/" + elsewhere);
+    assertThat(instances).as("no instance for a key of another shape").hasSize(2);
+    for (String key : java.util.List.of(inHour, before, elsewhere)) {
+      assertThat(ArchiveKeys.uncompact(ArchiveKeys.compact(key, hour, instances), hour, instances)).isEqualTo(key);
+    }
+  }
 }

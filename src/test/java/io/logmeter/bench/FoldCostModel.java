@@ -36,11 +36,12 @@ class FoldCostModel {
   private static final int TODAY_ENTRY_BYTES = 70;
   private static final int PACKED_ENTRY_BYTES = 27;
   /**
-   * A packed page's table of the archive objects its entries point into: each object's key once,
-   * shortened ({@code <stamp>-<instance>-<seq>}) with its newline. Measured by FleetCostRun: a hot
-   * account's 2,000 messages in a 54-unit page, 27 bytes each, the keys of few objects.
+   * A packed page's table of the archive objects its entries point into: each object once, as a
+   * line of its compact form ({@code ArchiveKeys.compact}: milliseconds from the hour, instance,
+   * sequence, base 36, {@code 255rz.0.3f}) and its newline, about 11 bytes; 12 here. Entries:
+   * measured by FleetCostRun, a hot account's 2,000 messages in a 54-unit page, 27 bytes each.
    */
-  private static final int PACKED_KEY_BYTES = 36;
+  private static final int PACKED_KEY_BYTES = 12;
   /** A page's or day item's keys and fixed attributes. */
   private static final int ITEM_OVERHEAD_BYTES = 120;
   /** A day item with its hours: under 1 KB, so 1 unit per update. */

@@ -79,7 +79,7 @@ class PageTest {
     assertThat(item.get(Page.BYTES).n()).isEqualTo("49");
     assertThat(item.get(Page.MESSAGES).n()).isEqualTo("3");
     assertThat(item.get(Page.EXPIRES_AT).n()).isEqualTo("123");
-    assertThat(item.get(Page.OBJECT_KEYS).s()).isEqualTo("20261121T120102003Z-0a1b2c3d-000004\n/elsewhere/x.ndjson");
+    assertThat(item.get(Page.OBJECT_KEYS).s()).isEqualTo("0a1b2c3d\n4bneb.0.4\n=/elsewhere/x.ndjson");
     assertThat(item).doesNotContainKeys(Page.ENTRIES, Page.OBJECT_KEY);
   }
 

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * figures depend on the machine, the verdicts are for the reader.
  *
  * <p>{@code mvn -q -DskipTests package && mvn -q test -Dtest=Benchmark -Dlogmeter.benchmark=true}
- * ({@code -Dlogmeter.benchmark.parts=cost,ingest,read,latency} chooses the parts).
+ * ({@code -Dlogmeter.benchmark.parts=cost,ingest,read,latency} chooses the parts). The fleet cost
+ * of both ledgers ({@link FleetCostRun}) runs only when asked for ({@code parts=fleet}): it takes
+ * about half an hour.
  */
 @EnabledIfSystemProperty(named = "logmeter.benchmark", matches = "true")
 class Benchmark {
@@ -59,10 +61,14 @@ class Benchmark {
       if (parts.contains("latency")) {
         sections.put("publish to visible", LatencyRun.run(ports));
       }
+      if (parts.contains("fleet")) {
+        sections.put("fleet cost", FleetCostRun.run(ports));
+      }
     }
     write(sections, verdicts(sections));
   }
 
+  @SuppressWarnings("unchecked")
   static List<Verdict> verdicts(Map<String, Map<String, Object>> sections) {
     List<Verdict> verdicts = new ArrayList<>();
     sections.forEach((name, section) -> {
@@ -84,6 +90,25 @@ class Benchmark {
           atMost(verdicts, "write cost", "write units per message, Zipf at load (stretch)", units, 0.3);
         }
       });
+    }
+    Map<String, Object> fleet = sections.get("fleet cost");
+    if (fleet != null) {
+      for (Map<?, ?> row : (List<Map<?, ?>>) fleet.get("cases")) {
+        if (row.get("ledger").equals("fold")) {
+          if (FleetCostRun.FOLD_UNIT_TARGET_CASES.contains(row.get("case"))) {
+            atMost(verdicts, "fleet cost", "fold write units per message, " + row.get("case"),
+                row.get(FleetCostRun.WRITE_UNITS), 0.1);
+          }
+          atMost(verdicts, "fleet cost", "fold metering $ per million messages, " + row.get("case"),
+              row.get(FleetCostRun.METERING_DOLLARS), 0.08);
+        }
+      }
+      for (Map<?, ?> ratio : (List<Map<?, ?>>) fleet.get("3 instances against 1")) {
+        if (ratio.get("ledger").equals("fold")) {
+          atMost(verdicts, "fleet cost", "fold metering requests, 3 instances / 1, " + ratio.get("traffic"),
+              ratio.get("ratio"), 1.2);
+        }
+      }
     }
     Map<String, Object> reads = sections.get("reads");
     if (reads != null) {
@@ -122,6 +147,7 @@ class Benchmark {
     return Math.round(value * 10) / 10.0;
   }
 
+  @SuppressWarnings("unchecked")
   private static void write(Map<String, Map<String, Object>> sections, List<Verdict> verdicts) throws Exception {
     Path dir = Path.of("target", "bench");
     Files.createDirectories(dir);
@@ -138,7 +164,27 @@ class Benchmark {
     StringBuilder md = new StringBuilder("# logmeter benchmark\n");
     sections.forEach((name, section) -> {
       md.append("\n## ").append(name).append("\n\n| measure | value |\n|---|---|\n");
-      section.forEach((key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+      // Rows (a list of maps) become a table of their own, and maps of maps a table per entry, after the section's own.
+      Map<String, List<Map<?, ?>>> tables = new LinkedHashMap<>();
+      Map<String, Map<?, ?>> groups = new LinkedHashMap<>();
+      section.forEach((key, value) -> {
+        if (value instanceof List<?> rows && !rows.isEmpty() && rows.get(0) instanceof Map<?, ?>) {
+          tables.put(key, (List<Map<?, ?>>) rows);
+        } else if (value instanceof Map<?, ?> group && !group.isEmpty()
+            && group.values().stream().allMatch(v -> v instanceof Map<?, ?>)) {
+          groups.put(key, group);
+        } else {
+          md.append("| ").append(key).append(" | ").append(value).append(" |\n");
+        }
+      });
+      tables.forEach((key, rows) -> table(md.append("\n### ").append(key).append("\n\n"), rows));
+      groups.forEach((key, group) -> {
+        md.append("\n### ").append(key).append('\n');
+        group.forEach((entry, values) -> {
+          md.append("\n#### ").append(entry).append("\n\n| measure | value |\n|---|---|\n");
+          ((Map<?, ?>) values).forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        });
+      });
     });
     md.append("\n## targets\n\n| section | measure | value | target | met |\n|---|---|---|---|---|\n");
     for (Verdict v : verdicts) {
@@ -147,5 +193,14 @@ class Benchmark {
     }
     Files.writeString(dir.resolve("report.md"), md.toString());
     System.out.println(md);
+  }
+
+  /** A list of rows with the same keys, as a markdown table with a column per key. */
+  private static void table(StringBuilder md, List<Map<?, ?>> rows) {
+    md.append("| ").append(String.join(" | ", rows.get(0).keySet().stream().map(String::valueOf).toList()))
+        .append(" |\n|").append("---|".repeat(rows.get(0).size())).append('\n');
+    for (Map<?, ?> row : rows) {
+      md.append("| ").append(String.join(" | ", row.values().stream().map(String::valueOf).toList())).append(" |\n");
+    }
   }
 }

@@ -58,6 +58,11 @@ final class EmbeddedProcess implements AutoCloseable {
 
   /** A serve process on the emulators; {@code extra} adds or overrides LOGMETER_* variables. */
   static EmbeddedProcess service(Ports ports, int apiPort, Map<String, String> extra) throws IOException {
+    return start(List.of("serve"), serviceEnvironment(ports, apiPort, extra));
+  }
+
+  /** The LOGMETER_* variables a serve process on the emulators gets. */
+  static Map<String, String> serviceEnvironment(Ports ports, int apiPort, Map<String, String> extra) {
     Map<String, String> env = new java.util.HashMap<>(Map.ofEntries(
         Map.entry("LOGMETER_SQS_ENDPOINT", ports.sqs()),
         Map.entry("LOGMETER_S3_ENDPOINT", ports.s3()),
@@ -75,7 +80,7 @@ final class EmbeddedProcess implements AutoCloseable {
         env.put(setting.substring(0, setting.indexOf('=')).strip(), setting.substring(setting.indexOf('=') + 1).strip());
       }
     }
-    return start(List.of("serve"), env);
+    return env;
   }
 
   private static EmbeddedProcess start(List<String> command, Map<String, String> env) throws IOException {
@@ -97,6 +102,11 @@ final class EmbeddedProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     return new EmbeddedProcess(builder.start(), log);
+  }
+
+  /** The process's output (stdout and stderr). */
+  Path log() {
+    return log;
   }
 
   void awaitReady(int port) throws Exception {

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -67,7 +66,7 @@ final class IngestRun {
    */
   private static final int WINDOW_TO_PERCENT = 75;
   /** One client for every scrape, HTTP/1.1 without an h2c upgrade attempt; each scrape bounded as a whole. */
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   /** How the messages spread over the accounts. */
@@ -228,14 +227,11 @@ final class IngestRun {
           / to.delta(from, "logmeter_flush_duration_seconds_count")));
       section.put("meanFlushStepMillis", stepMillis);
       Map<String, Double> requests = new TreeMap<>();
-      to.metrics().forEach((name, value) -> {
-        if (name.startsWith("logmeter_aws_requests_total{")) {
-          String awsService = name.replaceAll(".*service=\"([^\"]+)\".*", "$1").toLowerCase(Locale.ROOT);
-          String op = awsService + ' ' + name.replaceAll(".*operation=\"([^\"]+)\".*", "$1");
-          double per1000 = round((value - from.metrics().getOrDefault(name, 0.0)) * 1000 / messages);
-          if (per1000 > 0) {
-            requests.put(op, per1000);
-          }
+      Map<String, Double> requestsBefore = awsRequests(from.metrics());
+      awsRequests(to.metrics()).forEach((op, value) -> {
+        double per1000 = round((value - requestsBefore.getOrDefault(op, 0.0)) * 1000 / messages);
+        if (per1000 > 0) {
+          requests.put(op, per1000);
         }
       });
       section.put("awsRequestsPer1000Messages", requests);
@@ -348,25 +344,22 @@ final class IngestRun {
   /** ~1 KiB of log data each, half as SNS envelopes, over {@value #ACCOUNTS} accounts as {@code mix} says. */
   static List<String> bodies(int count, Mix mix, long seed) {
     Random random = new Random(seed);
-    List<String> accounts = new ArrayList<>();
-    double[] cumulative = new double[ACCOUNTS];
-    double sum = 0;
-    for (int i = 0; i < ACCOUNTS; i++) {
-      accounts.add(UUID.nameUUIDFromBytes(("account" + i).getBytes(StandardCharsets.UTF_8)).toString());
-      sum += mix == Mix.UNIFORM ? 1 : 1.0 / (i + 1);
-      cumulative[i] = sum;
-    }
+    Accounts accounts = mix == Mix.UNIFORM ? Accounts.uniform(ACCOUNTS) : Accounts.zipf(ACCOUNTS);
     List<String> bodies = new ArrayList<>(count);
-    byte[] noise = new byte[768];
     for (int i = 0; i < count; i++) {
-      random.nextBytes(noise);
-      String logData = "ts=" + i + " level=info msg=\"" + Base64.getEncoder().encodeToString(noise) + "\"";
-      int pick = Arrays.binarySearch(cumulative, random.nextDouble() * sum);
-      String account = accounts.get(pick >= 0 ? pick : Math.min(ACCOUNTS - 1, -pick - 1));
+      String logData = logData(i, random);
+      String account = accounts.draw(random);
       bodies.add(i % 2 == 0 ? Messages.raw(account, logData)
           : Messages.envelope(UUID.randomUUID().toString(), java.time.Instant.now(), account, logData));
     }
     return bodies;
+  }
+
+  /** About 1 KiB of log data, ASCII: a line with 768 random bytes in Base64. */
+  static String logData(int i, Random random) {
+    byte[] noise = new byte[768];
+    random.nextBytes(noise);
+    return "ts=" + i + " level=info msg=\"" + Base64.getEncoder().encodeToString(noise) + "\"";
   }
 
   private static int logDataBytes(String body) {
@@ -377,7 +370,7 @@ final class IngestRun {
   }
 
   /** Every sample of /metrics, by name with its labels. */
-  private static Map<String, Double> scrape(int port) throws Exception {
+  static Map<String, Double> scrape(int port) throws Exception {
     String text = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS).body();
     Map<String, Double> samples = new HashMap<>();
@@ -389,6 +382,18 @@ final class IngestRun {
       }
     }
     return samples;
+  }
+
+  /** The AWS requests a service sent, from its metrics, by "service Operation" (the service in lower case). */
+  static Map<String, Double> awsRequests(Map<String, Double> metrics) {
+    Map<String, Double> requests = new TreeMap<>();
+    metrics.forEach((name, value) -> {
+      if (name.startsWith("logmeter_aws_requests_total{")) {
+        String awsService = name.replaceAll(".*service=\"([^\"]+)\".*", "$1").toLowerCase(Locale.ROOT);
+        requests.put(awsService + ' ' + name.replaceAll(".*operation=\"([^\"]+)\".*", "$1"), value);
+      }
+    });
+    return requests;
   }
 
   static double round(double value) {

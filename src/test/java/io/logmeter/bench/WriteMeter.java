@@ -72,6 +72,17 @@ public final class WriteMeter implements AutoCloseable {
       return sum;
     }
 
+    /** Requests billed units: the data plane (reads and writes), not the tables' creation and description. */
+    public long billedRequests() {
+      long sum = 0;
+      for (Map.Entry<String, Long> e : requests.entrySet()) {
+        if (writeUnits.containsKey(e.getKey()) || readUnits.containsKey(e.getKey())) {
+          sum += e.getValue();
+        }
+      }
+      return sum;
+    }
+
     public long totalRequests() {
       return requests.values().stream().mapToLong(Long::longValue).sum();
     }

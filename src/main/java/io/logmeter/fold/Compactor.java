@@ -34,7 +34,7 @@ final class Compactor {
   static final int MAX_PAGE_BYTES = 300_000;
 
   /** What writing an hour did: the pages put (none when every message was in a page already). */
-  record Written(int pages, long messages) {
+  record Written(int pages) {
   }
 
   private final DynamoDbAsyncClient dynamo;
@@ -79,18 +79,18 @@ final class Compactor {
         }
         return put(partition, writer, fresh, version, cumBytes, cumMessages);
       });
-    }).compose(put -> put.version == 0 ? Future.succeededFuture(new Written(0, 0))
-        : day(due, put).map(v -> new Written(put.pages, put.messages)));
+    }).compose(put -> put.version == 0 ? Future.succeededFuture(new Written(0))
+        : day(due, put).map(v -> new Written(put.pages)));
   }
 
   /** The pages put, and the newest page of the partition then: its number and cumulative sums. */
-  private record Put(int pages, long messages, long version, long cumBytes, long cumMessages) {
+  private record Put(int pages, long version, long cumBytes, long cumMessages) {
   }
 
   private Future<Put> put(String partition, String writer, PackedEntries entries, long version, long cumBytes,
       long cumMessages) {
     if (entries.size() == 0) {
-      return Future.succeededFuture(new Put(0, 0, version, cumBytes, cumMessages));
+      return Future.succeededFuture(new Put(0, version, cumBytes, cumMessages));
     }
     List<PackedEntries> chunks = entries.split(MAX_PAGE_BYTES);
     List<Page.Packed> pages = new ArrayList<>(chunks.size());
@@ -110,8 +110,7 @@ final class Compactor {
           .expressionAttributeNames(Map.of("#pk", Page.PARTITION))), context).mapEmpty());
     }
     Page.Packed last = pages.get(pages.size() - 1);
-    return chain.map(done -> new Put(pages.size(), entries.size(), last.version(), last.cumBytes(),
-        last.cumMessages()));
+    return chain.map(done -> new Put(pages.size(), last.version(), last.cumBytes(), last.cumMessages()));
   }
 
   /** The day item's hour moved up to {@code newest}, unless it is there already. */

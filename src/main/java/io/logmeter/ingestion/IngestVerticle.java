@@ -75,13 +75,12 @@ public final class IngestVerticle extends VerticleBase {
     IngestMetrics metrics = new IngestMetrics(registry, inFlight);
     Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !givenUp);
     QueueClient queue = new QueueClient(sqs, context, queueUrl);
-    UsageLedger ledger = new UsageLedger(dynamo, context, retry, tables.ledgerTable(), tables.usageTable(),
-        Duration.ofDays(tables.ledgerTtlDays()).toSeconds(), tables.maxConcurrentWrites(),
-        tables.ledgerMemoryMiB() << 20, clock, settings.instanceId() + '/' + java.util.UUID.randomUUID(),
-        metrics.ledgerObserver());
     Flusher.Counting counting = settings.fold().folding()
         ? Flusher.Counting.fold(new FoldQueue(sqs, context, settings.fold().foldQueueName()), clock)
-        : Flusher.Counting.pages(ledger, listener.apply(context));
+        : Flusher.Counting.pages(new UsageLedger(dynamo, context, retry, tables.ledgerTable(), tables.usageTable(),
+            Duration.ofDays(tables.ledgerTtlDays()).toSeconds(), tables.maxConcurrentWrites(),
+            tables.ledgerMemoryMiB() << 20, clock, settings.instanceId() + '/' + java.util.UUID.randomUUID(),
+            metrics.ledgerObserver()), listener.apply(context));
     flusher = new Flusher(new RawArchive(s3, context, settings.bucket()), counting, queue, retry, context, clock,
         metrics, settings.instanceId());
     batcher = new Batcher(vertx, batch -> flusher.flush(batch).onComplete(done -> inFlight.release(batch)),

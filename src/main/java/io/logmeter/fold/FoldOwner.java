@@ -109,6 +109,8 @@ public final class FoldOwner {
   private Instant compactedBefore;
   /** Before this, {@code countedThrough} does not move: pointers an earlier owner held may come back. */
   private Instant holdThroughUntil;
+  /** When this epoch's folding began (its rebuild): what it did not receive before may still be on its way. */
+  private Instant foldingSince;
   private Instant lastPublished;
   /** Received, not folded yet. */
   private List<Message> received = new ArrayList<>();
@@ -243,6 +245,7 @@ public final class FoldOwner {
         countedThrough = at.countedThrough();
         compactedBefore = state.compactedBefore();
         lastPublished = now;
+        foldingSince = now;
         // Pointers an earlier owner held come back within their visibility timeout, unless it gave
         // them back itself, then the lease (a drain), or there was none (the first epoch).
         holdThroughUntil = taken == 1 || lease.tookReleased() ? now
@@ -483,8 +486,14 @@ public final class FoldOwner {
     if (epoch != under || state == null) {
       return Future.succeededFuture(false);
     }
-    // An hour is written once it ended and then counted nothing for the margin.
+    // An hour is written once it ended and then counted nothing for the margin. Quiet means quiet for
+    // this owner too: it has folded for the margin and counted through it. Before that, the pointers
+    // of an hour it holds nothing of may still be on their way (a backlog of an ended hour meeting an
+    // owner just started, or one behind its queue), and passing the hour would make them all late.
     Instant quietSince = clock.instant().minus(Duration.ofMinutes(settings.foldCompactAfterMinutes()));
+    if (quietSince.isBefore(foldingSince) || countedThrough.isBefore(quietSince)) {
+      return Future.succeededFuture(false);
+    }
     List<FoldState.Due> due = state.due(quietSince.truncatedTo(ChronoUnit.HOURS), quietSince,
         MAX_COMPACTED_PER_PERIOD);
     if (due.isEmpty()) {

@@ -3,7 +3,6 @@ package io.logmeter.bench;
 import io.logmeter.Messages;
 import io.logmeter.TestStack;
 import io.logmeter.fold.FoldHead;
-import io.logmeter.fold.Lease;
 import io.logmeter.server.AwsCallMetrics;
 import io.logmeter.server.AwsClients;
 import io.logmeter.server.Config;
@@ -18,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -123,9 +121,8 @@ final class FleetCostRun {
         + "has written everything (pages: the queue drained; fold: every pointer published and the hour compacted "
         + "into pages and day items), compaction included; SQS by SqsMeter per queue (ingest queue until drained, "
         + "fold queue until written); S3 from the services' logmeter_aws_requests_total at the same moment; per "
-        + "distinct message. Not billed: the exactness checks, the stop (both in the details). The fold's lease is "
-        + "held by the benchmark until the fold queue has pointers, then released: an owner idle at its first "
-        + "compaction pass would skip the hour (its records then all go late, through the pages ledger). Idle: "
+        + "distinct message. Not billed: the exactness checks, the stop (both in the details). The fold writes the "
+        + "hour once its owner has folded for the margin (1 minute here) and the hour was quiet for it. Idle: "
         + IDLE.toSeconds() + " s after everything was written, with nothing to count, scaled to an hour");
     section.put("prices", "$0.625 per million write units, $0.125 per million read units, $0.005 per 1,000 S3 PUT "
         + "(and LIST), $0.0004 per 1,000 S3 GET (and HEAD), $0.40 per million SQS requests; metering = DynamoDB + S3 + "
@@ -282,24 +279,10 @@ final class FleetCostRun {
       TestStack.sendAll(aws.sqs(), queueUrl, deliveries.bodies());
       String foldQueueUrl = aws.sqs().getQueueUrl(q -> q.queueName(foldQueue())).get(10, TimeUnit.SECONDS)
           .queueUrl();
-      // An owner whose compaction pass comes before it has received any pointer takes an hour that
-      // ended a margin ago as quiet: it moves past it, and every record of it then goes through the
-      // pages ledger as late. The services' owners start at once, before the first flush hands over a
-      // pointer, so the lease is held here until the fold queue has pointers, then released (as an
-      // owner stopping does), and the next owner takes it with pointers to receive.
-      Lease held = new Lease(aws.dynamo(), context, names.get("LOGMETER_USAGE_TABLE"), "fleet-benchmark",
-          Duration.ofSeconds(30), Duration.ofSeconds(5), Clock.systemUTC(), System::nanoTime);
-      if (folding() && TestStack.on(context, held::takeOrRenew).isEmpty()) {
-        throw new IllegalStateException("the fold's lease of fresh tables is taken");
-      }
       try (WriteMeter dynamo = new WriteMeter(ports.dynamodb()); SqsMeter sqs = new SqsMeter(ports.sqs())) {
         try {
           long started = System.nanoTime();
           start(dynamo, sqs);
-          if (folding()) {
-            within(DRAIN_TIMEOUT, () -> depth(foldQueueUrl) > 0);
-            TestStack.on(context, held::release);
-          }
           drainAndWrite(started, queueUrl, foldQueueUrl, head, dynamo, sqs);
           // The checks' reads are not the ledger's cost: they fall between the bill and the idle window.
           exact = within(EXACT_TIMEOUT, this::countedExactly);

@@ -140,6 +140,36 @@ class FoldOwnerTest {
     assertThat(usage.daily(A, DAY, DAY, false).get()).containsExactly(Map.entry(DAY, new Usage(190, 5)));
   }
 
+  @Test
+  void aBacklogOfAnEndedHourMeetingAnOwnerJustStartedIsFoldedNotLate() throws Exception {
+    // The fold began at hour 10; its owner starts at 11:15, past hour 10's margin, with nothing to fold.
+    new FoldHead(aws.dynamo(), vertx.getOrCreateContext(), config.stack().usageTable())
+        .start(Instant.parse("2026-11-21T10:00:00Z")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    clock.set(Instant.parse("2026-11-21T11:15:00Z"));
+    deploy();
+    Instant started = clock.instant();
+    TestStack.await(Duration.ofSeconds(20), "countedThrough past the owner's start",
+        () -> view.snapshot().countedThrough().isAfter(started));
+
+    // The ended hour's records arrive now: the owner folds them; it has not passed the hour.
+    String backlog = archive(record("m-1", A, "10:05", 100), record("m-2", A, "10:50", 20), record("m-3", B, "10:59", 5));
+    point(backlog);
+    awaitTotal(A, 120, 2);
+    awaitTotal(B, 5, 1);
+    assertThat(view.snapshot().compactedBefore()).isEqualTo(Instant.parse("2026-11-21T10:00:00Z"));
+    assertThat(pages(A, "2026-11-21T10")).as("nothing went late, through the pages ledger").isEmpty();
+
+    // Quiet for the margin since the owner began: the hour is written once, one page an account.
+    clock.set(started.plus(Duration.ofMinutes(config.fold().foldCompactAfterMinutes())).plusSeconds(5));
+    TestStack.await(Duration.ofSeconds(20), "hour 10 compacted",
+        () -> view.snapshot().compactedBefore().equals(Instant.parse("2026-11-21T11:00:00Z")));
+    assertThat(pages(A, "2026-11-21T10")).hasSize(1);
+    assertThat(pages(A, "2026-11-21T10").get(0).entries()).extracting(Page.Entry::messageId)
+        .containsExactlyInAnyOrder("m-1", "m-2");
+    assertThat(total(A)).isEqualTo(new Usage(120, 2));
+    assertThat(total(B)).isEqualTo(new Usage(5, 1));
+  }
+
   private String deploy() throws Exception {
     return vertx.deployVerticle(new FoldVerticle(config.fold(), aws.sqs(), aws.s3(), aws.dynamo(),
         new SimpleMeterRegistry(), clock, context -> period -> { })).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * message once per account and hour ({@link FoldState}), and each period publishes what it counted:
  * a {@link FoldPeriod} object, then the {@link FoldHead} under its epoch, then the pointers'
  * deletes. Records of hours already written go through the pages ledger ({@link UsageLedger}), which
- * finds their duplicates in the hour's pages. Hours over for {@code foldCompactAfterMinutes} are
+ * finds their duplicates in the hour's pages. Hours over for {@code foldCompactAfterSeconds} are
  * written account by account ({@link Compactor}).
  *
  * <p>Exact across failures: what a period counted is kept until the head names it, and a period
@@ -490,7 +490,7 @@ public final class FoldOwner {
     // this owner too: it has folded for the margin and counted through it. Before that, the pointers
     // of an hour it holds nothing of may still be on their way (a backlog of an ended hour meeting an
     // owner just started, or one behind its queue), and passing the hour would make them all late.
-    Instant quietSince = clock.instant().minus(Duration.ofMinutes(settings.foldCompactAfterMinutes()));
+    Instant quietSince = clock.instant().minus(Duration.ofSeconds(settings.foldCompactAfterSeconds()));
     if (quietSince.isBefore(foldingSince) || countedThrough.isBefore(quietSince)) {
       return Future.succeededFuture(false);
     }

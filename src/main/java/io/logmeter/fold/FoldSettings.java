@@ -6,7 +6,7 @@ package io.logmeter.fold;
  * compaction margin and lease, with the bucket and tables it reads and writes. A slice of the
  * service's configuration, named after its settings.
  */
-public record FoldSettings(String ledger, String foldQueueName, long foldPeriodMillis, int foldCompactAfterMinutes,
+public record FoldSettings(String ledger, String foldQueueName, long foldPeriodMillis, int foldCompactAfterSeconds,
     int foldLeaseSeconds, String bucket, String ledgerTable, String usageTable, int ledgerTtlDays, String instanceId) {
 
   public boolean folding() {

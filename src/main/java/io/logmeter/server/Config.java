@@ -98,7 +98,7 @@ public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Ale
       choice("ledger", "pages", "fold"),
       text("foldQueueName", "logmeter-fold"),
       longInteger("foldPeriodMillis", 1000, atLeast(100)),
-      integer("foldCompactAfterMinutes", 10, between(1, 1440)),
+      integer("foldCompactAfterSeconds", 600, between(1, 86_400)),
       integer("foldLeaseSeconds", 30, between(5, 600)));
 
   /** The settings by name; a name declared twice fails here, at the first use of Config. */

@@ -253,7 +253,7 @@ final class FleetCostRun {
       names.put("LOGMETER_USAGE_TABLE", "fleet-usage-" + id);
       names.put("LOGMETER_LEDGER", ledger);
       names.put("LOGMETER_CREATE_RESOURCES", "true");
-      names.put("LOGMETER_FOLD_COMPACT_AFTER_MINUTES", "1");
+      names.put("LOGMETER_FOLD_COMPACT_AFTER_SECONDS", "60");
       names.put("LOGMETER_FOLD_PERIOD_MILLIS", "1000");
       deliveries = Deliveries.of(c, hour);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.logmeter.ServiceProcess;
 import io.logmeter.TestStack;
 import io.logmeter.TestStack.Names;
+import io.logmeter.fold.FoldHead;
 import io.logmeter.reconcile.Progress;
 import io.logmeter.reconcile.ReconcileOptions;
 import io.logmeter.reconcile.Reconciliation;
@@ -12,6 +13,7 @@ import io.logmeter.reconcile.Report;
 import io.logmeter.server.AwsCallMetrics;
 import io.logmeter.server.AwsClients;
 import io.logmeter.server.Config;
+import io.logmeter.server.Resources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -126,6 +128,63 @@ final class FaultRig implements AutoCloseable {
       queueUrl = names.queueUrl(stack);
       dlqUrl = stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl();
     }
+  }
+
+  /**
+   * Creates the queues, bucket and tables as a first start would, and sets the first hour the fold
+   * counts, before any instance runs: what {@code fold-start} does on a fleet.
+   */
+  void createFoldingFrom(Instant hour) throws Exception {
+    withClients((vertx, aws) -> {
+      queueUrl = Resources.create(aws, Config.from(Config.defaults().mergeIn(config.copy()))).get(1, TimeUnit.MINUTES);
+      dlqUrl = stack.sqs.getQueueUrl(r -> r.queueName(names.dlq())).queueUrl();
+      FoldHead head = new FoldHead(aws.dynamo(), vertx.getOrCreateContext(), names.usage());
+      assertThat(TestStack.on(vertx.getOrCreateContext(), () -> head.start(hour))).as("the fold's first hour set")
+          .isPresent();
+      return null;
+    });
+  }
+
+  /** The fold's {@code compactedBefore} as its head holds it; the epoch while it cannot be read. */
+  Instant foldCompactedBefore() {
+    try {
+      return withClients((vertx, aws) -> TestStack.on(vertx.getOrCreateContext(),
+          new FoldHead(aws.dynamo(), vertx.getOrCreateContext(), names.usage())::read)).compactedBefore();
+    } catch (Exception e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  /** The ledger's pages by partition (an account's hour): how many each holds. */
+  Map<String, Integer> ledgerPages() {
+    Map<String, Integer> pages = new HashMap<>();
+    for (var page : stack.dynamo.scanPaginator(r -> r.tableName(names.ledger()).consistentRead(true)
+        .projectionExpression("pk"))) {
+      page.items().forEach(item -> pages.merge(item.get("pk").s(), 1, Integer::sum));
+    }
+    return pages;
+  }
+
+  /** Whether the ledger table holds any page yet: one item read at most. */
+  boolean anyLedgerPage() {
+    return stack.dynamo.scan(r -> r.tableName(names.ledger()).consistentRead(true).limit(1)).count() > 0;
+  }
+
+  /** Clients that reach the emulators directly, not through the relays, for the test's own reads. */
+  private <T> T withClients(ClientsCall<T> call) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Config direct = Config.from(Config.defaults().mergeIn(stack.config(names, port)));
+      try (AwsClients aws = AwsClients.create(direct, vertx, new AwsCallMetrics(new SimpleMeterRegistry()))) {
+        return call.apply(vertx, aws);
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private interface ClientsCall<T> {
+    T apply(Vertx vertx, AwsClients aws) throws Exception;
   }
 
   /** SIGKILL: no drain, no release; what it held comes back after its visibility timeout. */
@@ -342,16 +401,8 @@ final class FaultRig implements AutoCloseable {
 
   /** The reconcile command's logic over every event day of the traffic, as a second, independent check. */
   Report reconcile(LocalDate firstDay) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      Config direct = Config.from(Config.defaults().mergeIn(stack.config(names, port)));
-      try (AwsClients aws = AwsClients.create(direct, vertx, new AwsCallMetrics(new SimpleMeterRegistry()))) {
-        return new Reconciliation(vertx, aws.s3(), aws.dynamo(), names.bucket(), names.usage())
-            .run(ReconcileOptions.of(firstDay, LocalDate.now(ZoneOffset.UTC).plusDays(1)), Progress.NONE);
-      }
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    return withClients((vertx, aws) -> new Reconciliation(vertx, aws.s3(), aws.dynamo(), names.bucket(), names.usage())
+        .run(ReconcileOptions.of(firstDay, LocalDate.now(ZoneOffset.UTC).plusDays(1)), Progress.NONE));
   }
 
   /** The DLQ's bodies, read and left there: each is received once, then made visible again. */

@@ -11,8 +11,11 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +125,42 @@ final class FaultScenarios {
           () -> rig.metric("logmeter_fold_owner") == 0);
       sending.join();
       return rig.verify(traffic, size.drain(), List.of(), "frozen " + frozen.toSeconds() + " s");
+    }
+  }
+
+  /**
+   * With the fold: a backlog after a long outage, the owner killed while it writes the backlog's
+   * hours. Everything is sent while no instance runs, over hours long ended (the fold counts from
+   * the traffic's first day); two instances drain it, the first folding. Once the hours have been
+   * quiet for the margin the owner writes them, and is killed (SIGKILL) as soon as the first page
+   * is in the ledger. The other takes the lease, rebuilds from the periods, and writes the hours
+   * again: the pages the first wrote are found taken, read, and nothing in them is appended twice.
+   */
+  Figures foldBacklogOwnerKilledWhileWritingHours() throws Exception {
+    JsonObject tuning = new JsonObject().put("foldCompactAfterSeconds", 5);
+    try (FaultRig rig = rig("backlog, owner killed writing its hours (" + size.label() + ")", tuning)) {
+      Traffic traffic = new Traffic(29, 200, size.messages(), 120);
+      rig.createFoldingFrom(traffic.firstDay().atStartOfDay(ZoneOffset.UTC).toInstant());
+      Instant sent = Instant.now().truncatedTo(ChronoUnit.HOURS);
+      traffic.sendOver(stack.sqsAsync, rig.queueUrl(), Duration.ofSeconds(2)).join();
+      rig.fault("backlog of " + traffic.deliveries() + " deliveries sent while no instance ran");
+
+      rig.startService();
+      TestStack.await(Duration.ofSeconds(30), "the first instance folding", () -> rig.metric("logmeter_fold_owner") == 1);
+      rig.startAnotherInstance();
+      TestStack.await(Duration.ofMinutes(2), "the owner writing the backlog's hours", rig::anyLedgerPage);
+      rig.kill();
+      int pagesAtKill = rig.ledgerPages().size();
+
+      TestStack.await(size.drain(), "the next owner writing every ended hour",
+          () -> !rig.foldCompactedBefore().isBefore(sent));
+      rig.startService();
+      Map<String, Integer> pages = rig.ledgerPages();
+      assertThat(pagesAtKill).as("account-hours written when the owner was killed").isPositive()
+          .isLessThan(pages.size());
+      assertThat(pages).as("account-hours with more than one page: entries appended twice")
+          .allSatisfy((hour, count) -> assertThat(count).as(hour).isEqualTo(1));
+      return rig.verify(traffic, size.drain(), List.of(), "pages at the kill " + pagesAtKill + " of " + pages.size());
     }
   }
 

@@ -160,7 +160,7 @@ class FoldOwnerTest {
     assertThat(pages(A, "2026-11-21T10")).as("nothing went late, through the pages ledger").isEmpty();
 
     // Quiet for the margin since the owner began: the hour is written once, one page an account.
-    clock.set(started.plus(Duration.ofMinutes(config.fold().foldCompactAfterMinutes())).plusSeconds(5));
+    clock.set(started.plus(Duration.ofSeconds(config.fold().foldCompactAfterSeconds())).plusSeconds(5));
     TestStack.await(Duration.ofSeconds(20), "hour 10 compacted",
         () -> view.snapshot().compactedBefore().equals(Instant.parse("2026-11-21T11:00:00Z")));
     assertThat(pages(A, "2026-11-21T10")).hasSize(1);

@@ -119,8 +119,8 @@ public final class FoldOwner {
   /** Folded, not published yet: the pointers, their objects, the sums counted, late records to write. */
   private final List<Message> folded = new ArrayList<>();
   private final Set<String> foldedObjects = new LinkedHashSet<>();
-  private final Map<String, FoldState.Tally> counted = new LinkedHashMap<>();
-  private final Map<String, PackedEntries> entries = new LinkedHashMap<>();
+  private final Map<FoldState.AccountHour, FoldState.Tally> counted = new LinkedHashMap<>();
+  private final Map<FoldState.AccountHour, PackedEntries> entries = new LinkedHashMap<>();
   private final List<ArchivedRecord> lateRecords = new ArrayList<>();
   /** A period written and sent to the head whose outcome is not known: published again, unchanged. */
   private FoldPeriod unconfirmed;
@@ -377,8 +377,8 @@ public final class FoldOwner {
   }
 
   private void addCounted(FoldState.Tally t) {
-    counted.merge(t.accountId() + ' ' + t.hour(), t, (a, b) -> new FoldState.Tally(a.accountId(), a.hour(),
-        a.bytes() + b.bytes(), a.messages() + b.messages()));
+    counted.merge(new FoldState.AccountHour(t.accountId(), t.hour()), t,
+        (a, b) -> new FoldState.Tally(a.accountId(), a.hour(), a.bytes() + b.bytes(), a.messages() + b.messages()));
   }
 
   private Future<Void> publishPending(long under) {
@@ -412,8 +412,8 @@ public final class FoldOwner {
         return Future.succeededFuture();
       }
       List<FoldPeriod.Entries> listed = new ArrayList<>(entries.size());
-      entries.forEach((key, packed) -> listed.add(new FoldPeriod.Entries(key.substring(0, key.indexOf(' ')),
-          packed.hour(), packed.packed(), packed.keys())));
+      entries.forEach((key, packed) -> listed.add(new FoldPeriod.Entries(key.accountId(), key.hour(),
+          packed.packed(), packed.keys())));
       FoldPeriod next = new FoldPeriod(under, period + 1, publishedBy, now, through, state.compactedBefore(),
           new ArrayList<>(foldedObjects), new ArrayList<>(counted.values()), listed);
       List<Message> pointers = new ArrayList<>(folded);

@@ -31,20 +31,20 @@ public final class FoldState {
   public record Tally(String accountId, Instant hour, long bytes, long messages) {
   }
 
+  /** An account's event hour: what the fold counts ids in, and writes as one. */
+  public record AccountHour(String accountId, Instant hour) {
+  }
+
   /**
-   * What one fold did: the sums it added per account and hour, the entries it counted (by
-   * {@code account + ' ' + hour}, what the listing of logs reads until the hour is written), the
-   * duplicates, the late records.
+   * What one fold did: the sums it added per account and hour, the entries it counted (what the
+   * listing of logs reads until the hour is written), the duplicates, the late records.
    */
-  public record Folded(List<Tally> counted, Map<String, PackedEntries> entries, int duplicates,
+  public record Folded(List<Tally> counted, Map<AccountHour, PackedEntries> entries, int duplicates,
       List<ArchivedRecord> late) {
   }
 
   /** An account's hour to write: its entries and sums. */
   public record Due(String accountId, Instant hour, PackedEntries entries, long bytes, long messages) {
-  }
-
-  private record AccountHour(String accountId, Instant hour) {
   }
 
   private static final class Hour {
@@ -80,7 +80,7 @@ public final class FoldState {
    */
   public Folded fold(List<ArchivedRecord> records, Instant now) {
     Map<AccountHour, long[]> added = new LinkedHashMap<>();
-    Map<String, PackedEntries> entries = new LinkedHashMap<>();
+    Map<AccountHour, PackedEntries> entries = new LinkedHashMap<>();
     List<ArchivedRecord> late = new ArrayList<>();
     int duplicates = 0;
     for (ArchivedRecord archived : records) {
@@ -102,13 +102,14 @@ public final class FoldState {
       }
       tally.entries.add(r.messageId(), r.eventTime(), archived.location().objectKey(), archived.location().offset(),
           archived.location().length(), r.bytes());
-      entries.computeIfAbsent(r.accountId() + ' ' + hour, k -> new PackedEntries(hour)).add(r.messageId(),
+      AccountHour key = new AccountHour(r.accountId(), hour);
+      entries.computeIfAbsent(key, k -> new PackedEntries(hour)).add(r.messageId(),
           r.eventTime(), archived.location().objectKey(), archived.location().offset(), archived.location().length(),
           r.bytes());
       tally.bytes += r.bytes();
       tally.messages++;
       lastCounted.put(hour, now);
-      long[] sums = added.computeIfAbsent(new AccountHour(r.accountId(), hour), k -> new long[2]);
+      long[] sums = added.computeIfAbsent(key, k -> new long[2]);
       sums[0] += r.bytes();
       sums[1]++;
     }

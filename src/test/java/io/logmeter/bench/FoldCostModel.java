@@ -58,11 +58,14 @@ class FoldCostModel {
 
   static final List<Traffic> TRAFFIC = List.of(
       new Traffic("Zipf over 10,000 accounts, 3 instances, 1,000 msg/s", "zipf", 10_000, 3, 1000),
+      new Traffic("Zipf over 10,000 accounts, 1 instance, 1,000 msg/s", "zipf", 10_000, 1, 1000),
       new Traffic("Zipf over 10,000 accounts, 3 instances, draining a backlog (full flushes)", "zipf", 10_000, 3, 1e9),
       new Traffic("uniform over 1,000 accounts, 1 instance, 1,000 msg/s", "uniform", 1_000, 1, 1000),
       new Traffic("uniform over 1,000 accounts, 3 instances, 1,000 msg/s", "uniform", 1_000, 3, 1000),
       new Traffic("Zipf over 1,000 accounts, 3 instances, draining a backlog (CostRun's case)", "zipf", 1_000, 3, 1e9),
       new Traffic("Zipf over 1,000 accounts, 1 instance, draining a backlog", "zipf", 1_000, 1, 1e9),
+      new Traffic("uniform over 1,000 accounts, 1 instance, 10,000 msg/s", "uniform", 1_000, 1, 10_000),
+      new Traffic("uniform over 1,000 accounts, 3 instances, 10,000 msg/s", "uniform", 1_000, 3, 10_000),
       new Traffic("one hot account, 3 instances, 1,000 msg/s", "hot", 1, 3, 1000),
       new Traffic("light: Zipf over 1,000 accounts, 1 instance, 20 msg/s", "zipf", 1_000, 1, 20));
 
@@ -74,6 +77,11 @@ class FoldCostModel {
     double s3Puts;
     double s3Gets;
     double sqsRequests;
+
+    /** Every request but the ingest queue's own receives and deletes (the same in both designs). */
+    double requests() {
+      return dynamoRequests + s3Puts + s3Gets + sqsRequests;
+    }
 
     double dollars() {
       return writeUnits * WRITE_UNIT + readUnits * READ_UNIT + s3Puts * S3_PUT + s3Gets * S3_GET
@@ -92,24 +100,66 @@ class FoldCostModel {
         delete, the same for both, are left out). Today's figures are a floor (no conflicts, no reads
         before writes): measured ones sit above.
 
-        | traffic | messages / hour | today: write units / message | fold, each account written each period: write units / message | fold: write units / message | today: DynamoDB requests / 1,000 messages | fold: DynamoDB requests / 1,000 messages | today: $ / million | fold: $ / million | fold: write units / hour |
-        |---|---|---|---|---|---|---|---|---|---|
+        | traffic | messages / hour | today: write units / message | fold, each account written each period: write units / message | fold: write units / message | today: DynamoDB requests / 1,000 messages | fold: DynamoDB requests / 1,000 messages | today: requests / 1,000 messages | fold: requests / 1,000 messages | today: $ / million | fold: $ / million | fold: write units / hour |
+        |---|---|---|---|---|---|---|---|---|---|---|---|
         """);
+    Map<String, Map<String, Bill>> byTraffic = new java.util.LinkedHashMap<>();
     for (Traffic traffic : TRAFFIC) {
-      long messages = traffic.perSecond() >= 1e9 ? 3_600_000 : Math.round(traffic.perSecond() * 3600);
+      long messages = messages(traffic);
       Map<String, Bill> bills = hour(traffic, messages);
+      byTraffic.put(traffic.name(), bills);
       Bill today = bills.get("today");
       Bill fold = bills.get("fold");
       Bill perPeriod = bills.get("per period");
-      md.append(String.format("| %s | %,d | %.3f | %.3f | %.4f | %.1f | %.2f | $%.3f | $%.4f | %,.0f |%n", traffic.name(),
-          messages, today.writeUnits / messages, perPeriod.writeUnits / messages, fold.writeUnits / messages,
-          today.dynamoRequests * 1000 / messages, fold.dynamoRequests * 1000 / messages,
-          today.dollars() * 1e6 / messages, fold.dollars() * 1e6 / messages, fold.writeUnits));
+      md.append(String.format("| %s | %,d | %.3f | %.3f | %.4f | %.1f | %.2f | %.1f | %.1f | $%.3f | $%.4f | %,.0f |%n",
+          traffic.name(), messages, today.writeUnits / messages, perPeriod.writeUnits / messages,
+          fold.writeUnits / messages, today.dynamoRequests * 1000 / messages, fold.dynamoRequests * 1000 / messages,
+          today.requests() * 1000 / messages, fold.requests() * 1000 / messages, today.dollars() * 1e6 / messages,
+          fold.dollars() * 1e6 / messages, fold.writeUnits));
+    }
+    md.append("""
+
+        Requests per message, 3 instances against 1 (same traffic). "Requests" are every request above
+        but the ingest queue's receives and deletes; with those (a receive and a delete per 10
+        messages, 200 per 1,000, the same for any design and any number of instances) in brackets.
+
+        | traffic | today: DynamoDB | today: requests | fold: DynamoDB | fold: requests |
+        |---|---|---|---|---|
+        """);
+    for (Traffic three : TRAFFIC) {
+      Traffic one = TRAFFIC.stream().filter(t -> three.instances() == 3 && t.instances() == 1
+          && t.mix().equals(three.mix()) && t.accounts() == three.accounts() && t.perSecond() == three.perSecond())
+          .findFirst().orElse(null);
+      if (one == null) {
+        continue;
+      }
+      Map<String, Bill> a = byTraffic.get(one.name());
+      Map<String, Bill> b = byTraffic.get(three.name());
+      double m1 = messages(one);
+      double m3 = messages(three);
+      double ingest1 = 0.2 * m1;
+      double ingest3 = 0.2 * m3;
+      md.append(String.format("| %s | %.2f | %.2f (%.2f) | %.2f | %.2f (%.2f) |%n",
+          three.name().replace(", 3 instances", ""),
+          ratio(b.get("today").dynamoRequests, m3, a.get("today").dynamoRequests, m1),
+          ratio(b.get("today").requests(), m3, a.get("today").requests(), m1),
+          ratio(b.get("today").requests() + ingest3, m3, a.get("today").requests() + ingest1, m1),
+          ratio(b.get("fold").dynamoRequests, m3, a.get("fold").dynamoRequests, m1),
+          ratio(b.get("fold").requests(), m3, a.get("fold").requests(), m1),
+          ratio(b.get("fold").requests() + ingest3, m3, a.get("fold").requests() + ingest1, m1)));
     }
     Path out = Path.of("target/bench/fold-model.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, md);
     System.out.print(md);
+  }
+
+  private static long messages(Traffic traffic) {
+    return traffic.perSecond() >= 1e9 ? 3_600_000 : Math.round(traffic.perSecond() * 3600);
+  }
+
+  private static double ratio(double three, double threeMessages, double one, double oneMessages) {
+    return (three / threeMessages) / (one / oneMessages);
   }
 
   /** Draws the hour's messages and bills them under both designs. */
@@ -193,8 +243,10 @@ class FoldCostModel {
     bill.dynamoRequests += folds;
     bill.readUnits += 3600 / HEAD_POLL_SECONDS * traffic.instances();
     bill.dynamoRequests += 3600 / HEAD_POLL_SECONDS * traffic.instances();
+    // The owner renews the lease; every other instance reads it, as often.
     bill.writeUnits += 3600 / LEASE_RENEW_SECONDS;
-    bill.dynamoRequests += 3600 / LEASE_RENEW_SECONDS;
+    bill.dynamoRequests += 3600 / LEASE_RENEW_SECONDS * traffic.instances();
+    bill.readUnits += 3600 / LEASE_RENEW_SECONDS * (traffic.instances() - 1);
     hourly.forEach((account, count) -> {
       bill.writeUnits += units(ITEM_OVERHEAD_BYTES + (long) count * PACKED_ENTRY_BYTES
           + (long) objects.get(account) * PACKED_KEY_BYTES) + DAY_UNITS;

@@ -13,12 +13,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Fault injection at a size the normal suite affords, against the emulators running as a process of
  * their own: short outages, two crashes and a SIGTERM, a poison message dead-lettered after two
  * receives, three instances through DynamoDB conflicts, throttling and lost replies, and the byte
- * bound while DynamoDB is down. The crashes and the outages run with each ledger; the fold has cases
- * of its own (an owner frozen past its lease, a backlog whose owner is killed while writing its
- * hours). The full-length scenarios are {@link LongFaultScenariosTest}. Every scenario ends with the
- * same verdict: usage over HTTP equals the ground truth (with the fold, once the answers count
- * through the moment the queue drained), every accepted message is archived, and the reconciliation
- * of archive against counters finds no drift.
+ * bound while DynamoDB is down. The crashes, the outages and the contention run with each ledger;
+ * the fold has cases of its own (an owner frozen past its lease, a backlog whose owner is killed
+ * while writing its hours). The full-length scenarios are {@link LongFaultScenariosTest}. Every
+ * scenario ends with the same verdict: usage over HTTP equals the ground truth (with the fold, once
+ * the answers count through the moment the queue drained), every accepted message is archived, and
+ * the reconciliation of archive against counters finds no drift.
  */
 class FaultScenariosTest {
 
@@ -60,10 +60,11 @@ class FaultScenariosTest {
     pages.poison();
   }
 
-  @Test
-  void threeInstancesOnTheSameAccountsThroughConflictsThrottlingAndLostRepliesBillEveryMessageOnce()
+  @ParameterizedTest
+  @ValueSource(strings = {"pages", "fold"})
+  void threeInstancesOnTheSameAccountsThroughConflictsThrottlingAndLostRepliesBillEveryMessageOnce(String ledger)
       throws Exception {
-    pages.contention();
+    with(ledger).contention();
   }
 
   @Test

@@ -157,8 +157,9 @@ public final class FoldOwner {
     }
     long stopping = epoch;
     receiving = false;
+    // The last polls' pointers are folded first: the last period's countedThrough covers them.
     return polling.transform(v -> waitForCycle())
-        .compose(v -> epoch == stopping && state != null ? publishPending(stopping) : Future.succeededFuture())
+        .compose(v -> epoch == stopping && state != null ? foldAndPublish(stopping) : Future.succeededFuture())
         .otherwise(failure -> {
           log.warn("fold: the last period was not published ({}); the next owner folds its pointers again",
               AwsErrors.code(failure));
@@ -167,7 +168,11 @@ public final class FoldOwner {
         // Its pointers visible again before the lease goes, so that the next owner need not wait for
         // them; if they could not be, the lease runs out instead, and the next owner waits.
         .compose(v -> lose("stopping"))
-        .compose(released -> released ? lease.release() : Future.succeededFuture());
+        .compose(released -> released ? lease.release(holdThroughUntil) : Future.succeededFuture());
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   public boolean owning() {
@@ -205,6 +210,15 @@ public final class FoldOwner {
       lose("lease taken again under epoch " + taken);
     }
     epoch = taken;
+    drainedAt = Instant.EPOCH;
+    // Pointers an earlier owner held come back within their visibility timeout (they were received
+    // before its lease ended, so before this take), unless it gave them back itself, then the lease:
+    // then only what an owner before it still held back (it hands that on with the lease), or nothing
+    // (the first epoch).
+    Instant now = clock.instant();
+    holdThroughUntil = taken == 1 ? now
+        : lease.tookReleased() ? later(now, lease.releasedHoldUntil())
+        : now.plusSeconds(pointerVisibilitySeconds(settings));
     log.info("fold: owner {} takes epoch {}", owner, taken);
     observer.took(taken);
     head.claim(taken).compose(claimed -> {
@@ -216,7 +230,7 @@ public final class FoldOwner {
       if (epoch == taken) {
         log.warn("fold: epoch {} could not start ({}); giving it up", taken, AwsErrors.code(failure), failure);
         lose("start failed");
-        lease.release();
+        lease.release(holdThroughUntil);
       }
     });
   }
@@ -246,10 +260,6 @@ public final class FoldOwner {
         compactedBefore = state.compactedBefore();
         lastPublished = now;
         foldingSince = now;
-        // Pointers an earlier owner held come back within their visibility timeout, unless it gave
-        // them back itself, then the lease (a drain), or there was none (the first epoch).
-        holdThroughUntil = taken == 1 || lease.tookReleased() ? now
-            : now.plusSeconds(pointerVisibilitySeconds(settings));
         log.info("fold: epoch {} rebuilt {} ids from {} objects of {} periods; folding from period {}", taken,
             state.idsHeld(), keys.size(), periods.size(), period);
         receiving = true;
@@ -288,7 +298,7 @@ public final class FoldOwner {
   }
 
   private void receive(long under) {
-    if (!receiving || epoch != under) {
+    if (!receiving || epoch != under || !actingUnder(under)) {
       return;
     }
     Instant sent = clock.instant();
@@ -319,18 +329,44 @@ public final class FoldOwner {
       return;
     }
     long under = epoch;
+    if (!actingUnder(under)) {
+      return;
+    }
     cycling = true;
-    List<Message> taking = received;
-    received = new ArrayList<>();
-    Instant drained = drainedAt;
-    foldPointers(under, taking)
-        .compose(v -> epoch == under ? publishPending(under, drained) : Future.succeededFuture())
+    foldAndPublish(under)
         .onFailure(failure -> {
           if (epoch == under) {
             log.warn("fold: period not published ({}); trying again", AwsErrors.code(failure), failure);
           }
         })
         .onComplete(done -> cycling = false);
+  }
+
+  /**
+   * Folds the pointers received, then publishes. The drain seen before them is the one the period
+   * may count through: every pointer sent before it was received by then, and is folded here.
+   */
+  private Future<Void> foldAndPublish(long under) {
+    List<Message> taking = received;
+    received = new ArrayList<>();
+    Instant drained = drainedAt;
+    return foldPointers(under, taking)
+        .compose(v -> epoch == under ? publishPending(under, drained) : Future.succeededFuture());
+  }
+
+  /**
+   * Whether this owner may still act under {@code under}: its lease, by the monotonic clock. A
+   * renewal that hangs (DynamoDB unreachable while SQS is not) must not let it go on receiving
+   * pointers, and hiding them, after another may have taken the lease.
+   */
+  private boolean actingUnder(long under) {
+    if (lease.held().orElse(0L) == under) {
+      return true;
+    }
+    if (epoch == under) {
+      lose("lease ran out");
+    }
+    return false;
   }
 
   /** Reads the objects the pointers name and folds them; on a failure the pointers wait for the next period. */
@@ -379,10 +415,6 @@ public final class FoldOwner {
   private void addCounted(FoldState.Tally t) {
     counted.merge(new FoldState.AccountHour(t.accountId(), t.hour()), t,
         (a, b) -> new FoldState.Tally(a.accountId(), a.hour(), a.bytes() + b.bytes(), a.messages() + b.messages()));
-  }
-
-  private Future<Void> publishPending(long under) {
-    return publishPending(under, drainedAt);
   }
 
   /**

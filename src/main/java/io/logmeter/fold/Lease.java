@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -33,6 +34,7 @@ public final class Lease {
   private static final String OWNER = "owner";
   private static final String EPOCH = "epoch";
   private static final String ENDS = "endsAtMillis";
+  private static final String HOLD = "holdUntilMillis";
 
   private final DynamoDbAsyncClient dynamo;
   private final Context context;
@@ -47,6 +49,8 @@ public final class Lease {
   private long actUntilNanos;
   /** The latest take found the lease given up by its owner ({@link #release}), not run out. */
   private boolean tookReleased;
+  /** What the owner that gave the lease up handed on with it: see {@link #releasedHoldUntil}. */
+  private Instant releasedHoldUntil = Instant.EPOCH;
 
   /**
    * @param clock the wall clock, for the lease's end as the item stores it
@@ -110,18 +114,32 @@ public final class Lease {
     return tookReleased;
   }
 
-  /** Ends the lease now, so that another instance takes it at once (a drain); no-op when not held. */
-  public Future<Void> release() {
+  /**
+   * With a released lease taken ({@link #tookReleased}): the instant its owner handed on, before
+   * which pointers held by an owner before it may still come back (that owner crashed, and its
+   * pointers are invisible until their timeout); the epoch when there is none.
+   */
+  public Instant releasedHoldUntil() {
+    return releasedHoldUntil;
+  }
+
+  /**
+   * Ends the lease now, so that another instance takes it at once (a drain); no-op when not held.
+   * {@code holdUntil}: until when pointers of an owner before this one may still come back, handed
+   * on to the next owner ({@link #releasedHoldUntil}).
+   */
+  public Future<Void> release(Instant holdUntil) {
     if (epoch == 0) {
       return Future.succeededFuture();
     }
     long released = epoch;
     epoch = 0;
     return Future.fromCompletionStage(dynamo.updateItem(u -> u.tableName(table).key(FoldItems.key(SORT))
-            .updateExpression("SET #ends = :zero")
+            .updateExpression("SET #ends = :zero, #hold = :hold")
             .conditionExpression("#owner = :me AND #epoch = :epoch")
-            .expressionAttributeNames(Map.of("#owner", OWNER, "#epoch", EPOCH, "#ends", ENDS))
-            .expressionAttributeValues(Map.of(":zero", n(0), ":me", s(owner), ":epoch", n(released)))), context)
+            .expressionAttributeNames(Map.of("#owner", OWNER, "#epoch", EPOCH, "#ends", ENDS, "#hold", HOLD))
+            .expressionAttributeValues(Map.of(":zero", n(0), ":me", s(owner), ":epoch", n(released),
+                ":hold", n(holdUntil.toEpochMilli())))), context)
         .map(Optional::of)
         .recover(FoldItems::emptyIfRefused)
         .mapEmpty();
@@ -144,6 +162,8 @@ public final class Lease {
             // A take: the epoch after the one found, and how the one found ended.
             epoch = FoldItems.number(item, EPOCH) + 1;
             tookReleased = item.containsKey(ENDS) && FoldItems.number(item, ENDS) == 0;
+            releasedHoldUntil = tookReleased && item.containsKey(HOLD)
+                ? Instant.ofEpochMilli(FoldItems.number(item, HOLD)) : Instant.EPOCH;
           } else {
             epoch = FoldItems.number(item, EPOCH);
           }

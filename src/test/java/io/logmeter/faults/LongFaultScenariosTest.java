@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * The fault scenarios at full length: 20,000 messages over a minute, outages of 30 s, five crashes,
  * four SIGTERMs with the production grace period, three instances through DynamoDB contention,
  * the queue's real redrive setting; the crashes, a DynamoDB outage and the contention again with
- * the fold (its production lease and period). About eighteen minutes on two cores; excluded from
+ * the fold (its production lease and period). About twenty-two minutes on two cores; excluded from
  * the normal suite by the tag, run as docs/reliability.md says.
  */
 @Tag("long")

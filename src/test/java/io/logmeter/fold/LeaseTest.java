@@ -84,12 +84,33 @@ class LeaseTest {
     Lease b = lease("b", clock);
     assertThat(on(a::takeOrRenew)).contains(1L);
     assertThat(a.tookReleased()).as("a new lease").isFalse();
-    on(a::release);
+    on(() -> a.release(Instant.EPOCH));
     assertThat(a.held()).isEmpty();
     assertThat(on(b::takeOrRenew)).contains(2L);
     assertThat(b.tookReleased()).as("a gave everything back before its lease").isTrue();
-    on(a::release);
-    assertThat(on(a::takeOrRenew)).as("a's release after it lost the lease changed nothing").isEmpty();
+    assertThat(b.releasedHoldUntil()).as("nothing held back before a").isEqualTo(Instant.EPOCH);
+    on(() -> a.release(Instant.EPOCH));
+    assertThat(on(b::takeOrRenew)).as("a's release after it lost the lease changed nothing").contains(2L);
+    assertThat(on(a::takeOrRenew)).isEmpty();
+  }
+
+  @Test
+  void aReleaseHandsOnWhatAnOwnerBeforeItMayStillHold() throws Exception {
+    MovableClock clock = new MovableClock();
+    Lease a = lease("a", clock);
+    Lease b = lease("b", clock);
+    Lease c = lease("c", clock);
+    assertThat(on(a::takeOrRenew)).contains(1L);
+    // a crashes: its lease runs out, b takes it; a's pointers may come back until b's hold ends.
+    clock.move(Duration.ofSeconds(11));
+    assertThat(on(b::takeOrRenew)).contains(2L);
+    assertThat(b.tookReleased()).isFalse();
+    Instant hold = clock.instant().plusSeconds(20);
+    // b gives the lease up at once (a drain, or a start that failed): c must wait for a's pointers too.
+    on(() -> b.release(hold));
+    assertThat(on(c::takeOrRenew)).contains(3L);
+    assertThat(c.tookReleased()).isTrue();
+    assertThat(c.releasedHoldUntil()).isEqualTo(hold);
   }
 
   @Test

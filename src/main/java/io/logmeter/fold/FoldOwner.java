@@ -114,6 +114,13 @@ public final class FoldOwner {
   private Instant lastPublished;
   /** Received, not folded yet. */
   private List<Message> received = new ArrayList<>();
+  /**
+   * Pointers whose object could not be read, by message id (the latest delivery of each): tried
+   * again each period, and {@code countedThrough} stays before the oldest until it is folded.
+   */
+  private final Map<String, Message> unreadable = new LinkedHashMap<>();
+  /** The objects of {@link #unreadable}, each logged once. */
+  private final Set<String> reportedUnreadable = new java.util.HashSet<>();
   /** When the latest receive that left the queue empty was sent. */
   private Instant drainedAt = Instant.EPOCH;
   /** Folded, not published yet: the pointers, their objects, the sums counted, late records to write. */
@@ -173,6 +180,19 @@ public final class FoldOwner {
 
   private static Instant later(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  /** When the oldest pointer waiting for its object was sent; the far future when none waits. */
+  private Instant oldestUnreadable() {
+    Instant oldest = Instant.MAX;
+    for (Message m : unreadable.values()) {
+      oldest = earlier(oldest, FoldPointer.decode(m.body()).archivedAt());
+    }
+    return oldest;
   }
 
   public boolean owning() {
@@ -248,10 +268,18 @@ public final class FoldOwner {
     return chain.since(0, from.minus(FoldView.SKEW), at).compose(periods -> {
       Set<String> keys = new LinkedHashSet<>();
       periods.forEach(p -> keys.addAll(p.objects()));
-      return read(new ArrayList<>(keys)).map(records -> {
+      return read(new ArrayList<>(keys)).map(read -> {
         if (epoch != taken) {
           return null;
         }
+        // Every object the periods name, or no rebuild: an id left out could be counted again.
+        List<ArchivedRecord> records = new ArrayList<>();
+        read.forEach((key, got) -> {
+          if (got == null) {
+            throw new IllegalStateException("archive object " + key + " of the periods could not be read");
+          }
+          records.addAll(got);
+        });
         state = new FoldState(from);
         state.fold(records, now);
         period = at.period();
@@ -280,6 +308,9 @@ public final class FoldOwner {
     state = null;
     // Not deleted: visible again at once for the next owner, which folds them again, counting nothing twice.
     List<Message> held = new ArrayList<>(received);
+    held.addAll(unreadable.values());
+    unreadable.clear();
+    reportedUnreadable.clear();
     held.addAll(folded);
     held.addAll(unconfirmedPointers);
     received = new ArrayList<>();
@@ -347,7 +378,9 @@ public final class FoldOwner {
    * may count through: every pointer sent before it was received by then, and is folded here.
    */
   private Future<Void> foldAndPublish(long under) {
-    List<Message> taking = received;
+    List<Message> taking = new ArrayList<>(unreadable.values());
+    unreadable.clear();
+    taking.addAll(received);
     received = new ArrayList<>();
     Instant drained = drainedAt;
     return foldPointers(under, taking)
@@ -369,29 +402,45 @@ public final class FoldOwner {
     return false;
   }
 
-  /** Reads the objects the pointers name and folds them; on a failure the pointers wait for the next period. */
+  /**
+   * Reads the objects the pointers name and folds them. A pointer whose object cannot be read waits
+   * for the next period ({@link #unreadable}); the others are folded, so that one object never read
+   * stops nothing but {@code countedThrough}.
+   */
   private Future<Void> foldPointers(long under, List<Message> pointers) {
     if (pointers.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Message> valid = new ArrayList<>(pointers.size());
+    Map<String, List<Message>> byKey = new LinkedHashMap<>();
     List<Message> malformed = new ArrayList<>();
-    Set<String> keys = new LinkedHashSet<>();
     for (Message m : pointers) {
       try {
-        keys.add(FoldPointer.decode(m.body()).objectKey());
-        valid.add(m);
+        byKey.computeIfAbsent(FoldPointer.decode(m.body()).objectKey(), k -> new ArrayList<>()).add(m);
       } catch (IllegalArgumentException e) {
         log.error("fold: dropping a message of the fold queue that is no pointer: {}", e.getMessage());
         malformed.add(m);
       }
     }
     queue.delete(malformed);
+    List<String> keys = new ArrayList<>(byKey.keySet());
     keys.removeAll(foldedObjects);
-    return read(new ArrayList<>(keys)).map(records -> {
+    return read(keys).map(read -> {
       if (epoch != under) {
         return null;
       }
+      List<ArchivedRecord> records = new ArrayList<>();
+      read.forEach((key, got) -> {
+        if (got == null) {
+          if (reportedUnreadable.add(key)) {
+            log.warn("fold: {} could not be read; its pointer waits, and countedThrough with it", key);
+          }
+          byKey.remove(key).forEach(m -> unreadable.put(m.messageId(), m));
+        } else {
+          reportedUnreadable.remove(key);
+          records.addAll(got);
+          foldedObjects.add(key);
+        }
+      });
       FoldState.Folded f = state.fold(records, clock.instant());
       f.counted().forEach(this::addCounted);
       f.entries().forEach((key, added) -> entries.merge(key, added, (held, more) -> {
@@ -401,14 +450,8 @@ public final class FoldOwner {
       lateRecords.addAll(f.late());
       observer.folded(f.counted().stream().mapToLong(FoldState.Tally::messages).sum(), f.duplicates(),
           f.late().size());
-      folded.addAll(valid);
-      foldedObjects.addAll(keys);
+      byKey.values().forEach(folded::addAll);
       return null;
-    }).recover(failure -> {
-      if (epoch == under) {
-        received.addAll(0, pointers);
-      }
-      return Future.failedFuture(failure);
     }).mapEmpty();
   }
 
@@ -432,8 +475,9 @@ public final class FoldOwner {
       }
       Instant now = clock.instant();
       Instant through = countedThrough;
-      if (!now.isBefore(holdThroughUntil) && drained.minus(SEND_SKEW).isAfter(through)) {
-        through = drained.minus(SEND_SKEW);
+      Instant reached = earlier(drained, oldestUnreadable()).minus(SEND_SKEW);
+      if (!now.isBefore(holdThroughUntil) && reached.isAfter(through)) {
+        through = reached;
       }
       boolean changed = !counted.isEmpty() || !folded.isEmpty() || compactedAny
           || !state.compactedBefore().equals(compactedBefore);
@@ -545,31 +589,24 @@ public final class FoldOwner {
     });
   }
 
-  /** Reads the archive objects, and their records with where each lies. */
-  private Future<List<ArchivedRecord>> read(List<String> keys) {
-    List<List<ArchivedRecord>> byObject = new ArrayList<>(keys.size());
-    for (int i = 0; i < keys.size(); i++) {
-      byObject.add(null);
-    }
-    List<Integer> indexes = new ArrayList<>(keys.size());
-    for (int i = 0; i < keys.size(); i++) {
-      indexes.add(i);
-    }
-    return inParallel(indexes, PARALLEL_READS, i -> objects.apply(keys.get(i)).map(bytes -> {
+  /** Reads the archive objects: their records with where each lies, by key; null for one that could not be read. */
+  private Future<Map<String, List<ArchivedRecord>>> read(List<String> keys) {
+    Map<String, List<ArchivedRecord>> byObject = new LinkedHashMap<>();
+    keys.forEach(key -> byObject.put(key, null));
+    return inParallel(keys, PARALLEL_READS, key -> objects.apply(key).map(bytes -> {
       List<ArchivedRecord> records = new ArrayList<>();
-      int unreadable = RawRecordReader.read(bytes, (r, offset, length) -> records.add(new ArchivedRecord(
+      int unreadableLines = RawRecordReader.read(bytes, (r, offset, length) -> records.add(new ArchivedRecord(
           new LogRecord(r.messageId(), r.accountId(), r.eventTime(), r.bytes(), null),
-          new RecordLocation(keys.get(i), offset, length))));
-      if (unreadable > 0) {
-        log.error("fold: {} lines of {} are unreadable and not counted", unreadable, keys.get(i));
+          new RecordLocation(key, offset, length))));
+      if (unreadableLines > 0) {
+        log.error("fold: {} lines of {} are unreadable and not counted", unreadableLines, key);
       }
-      byObject.set(i, records);
+      byObject.put(key, records);
       return null;
-    })).map(v -> {
-      List<ArchivedRecord> all = new ArrayList<>();
-      byObject.forEach(all::addAll);
-      return all;
-    });
+    }).otherwise(failure -> {
+      log.debug("fold: {} not read ({})", key, AwsErrors.code(failure));
+      return null;
+    })).map(v -> byObject);
   }
 
   /** Runs {@code step} on every item, at most {@code parallel} at a time; fails with the first failure, once all ended. */

@@ -170,6 +170,25 @@ class FoldOwnerTest {
     assertThat(total(B)).isEqualTo(new Usage(5, 1));
   }
 
+  @Test
+  void anObjectNotReadableHoldsBackCountedThroughAloneUntilItIsFolded() throws Exception {
+    deploy();
+    String good = archive(record("m-1", A, "10:05", 100));
+    String missing = nextKey();
+    Instant sent = clock.instant();
+    point(missing, good);
+    // The object that can be read is folded; the other's pointer waits, and countedThrough before it.
+    awaitTotal(A, 100, 1);
+    TestStack.holds(Duration.ofSeconds(2), "countedThrough before the waiting pointer",
+        () -> view.snapshot().countedThrough().isBefore(sent));
+    // Readable at last: folded, and countedThrough goes past it.
+    archiveAt(missing, record("m-2", B, "10:06", 7));
+    awaitTotal(B, 7, 1);
+    TestStack.await(Duration.ofSeconds(20), "countedThrough past the pointer",
+        () -> !view.snapshot().countedThrough().isBefore(sent));
+    assertThat(total(A)).isEqualTo(new Usage(100, 1));
+  }
+
   private String deploy() throws Exception {
     return vertx.deployVerticle(new FoldVerticle(config.fold(), aws.sqs(), aws.s3(), aws.dynamo(),
         new SimpleMeterRegistry(), clock, context -> period -> { })).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -198,8 +217,15 @@ class FoldOwnerTest {
 
   /** Archives the records in an object of their own, as a flush does; returns its key. */
   private String archive(LogRecord... records) {
-    ArchiveObject object = new ArchiveObject("raw/dt=2026-11-21/hr=10/20261121T100000000Z-test-"
-        + String.format("%06d", ++objects) + ".ndjson");
+    return archiveAt(nextKey(), records);
+  }
+
+  private String nextKey() {
+    return "raw/dt=2026-11-21/hr=10/20261121T100000000Z-test-" + String.format("%06d", ++objects) + ".ndjson";
+  }
+
+  private String archiveAt(String key, LogRecord... records) {
+    ArchiveObject object = new ArchiveObject(key);
     for (LogRecord r : records) {
       object.add(r, clock.instant());
     }

@@ -109,6 +109,10 @@ public final class FoldOwner {
   private Instant compactedBefore;
   /** Before this, {@code countedThrough} does not move: pointers an earlier owner held may come back. */
   private Instant holdThroughUntil;
+  /** Pointers this instance held under an earlier epoch and could not give back are hidden until then. */
+  private Instant hiddenUntil = Instant.EPOCH;
+  /** Gives back of pointers under way: until they end, those pointers are not visible to a receive. */
+  private int givingBack;
   /** When this epoch's folding began (its rebuild): what it did not receive before may still be on its way. */
   private Instant foldingSince;
   private Instant lastPublished;
@@ -175,7 +179,7 @@ public final class FoldOwner {
         // Its pointers visible again before the lease goes, so that the next owner need not wait for
         // them; if they could not be, the lease runs out instead, and the next owner waits.
         .compose(v -> lose("stopping"))
-        .compose(released -> released ? lease.release(holdThroughUntil) : Future.succeededFuture());
+        .compose(released -> released ? lease.release(later(holdThroughUntil, hiddenUntil)) : Future.succeededFuture());
   }
 
   private static Instant later(Instant a, Instant b) {
@@ -236,9 +240,14 @@ public final class FoldOwner {
     // then only what an owner before it still held back (it hands that on with the lease), or nothing
     // (the first epoch).
     Instant now = clock.instant();
+    Instant hidden = now.plusSeconds(pointerVisibilitySeconds(settings));
     holdThroughUntil = taken == 1 ? now
         : lease.tookReleased() ? later(now, lease.releasedHoldUntil())
-        : now.plusSeconds(pointerVisibilitySeconds(settings));
+        : hidden;
+    // This instance's own pointers of an earlier epoch: those it could not give back, and those a
+    // poll, a read or a give-back still under way holds (taken again at once after a lapse).
+    boolean underWay = givingBack > 0 || !polling.isComplete() || cycling;
+    holdThroughUntil = later(holdThroughUntil, underWay ? hidden : hiddenUntil);
     log.info("fold: owner {} takes epoch {}", owner, taken);
     observer.took(taken);
     head.claim(taken).compose(claimed -> {
@@ -250,7 +259,7 @@ public final class FoldOwner {
       if (epoch == taken) {
         log.warn("fold: epoch {} could not start ({}); giving it up", taken, AwsErrors.code(failure), failure);
         lose("start failed");
-        lease.release(holdThroughUntil);
+        lease.release(later(holdThroughUntil, hiddenUntil));
       }
     });
   }
@@ -321,11 +330,24 @@ public final class FoldOwner {
     lateRecords.clear();
     unconfirmed = null;
     unconfirmedPointers = List.of();
+    return giveBack(held);
+  }
+
+  /**
+   * Makes pointers this instance held visible again at once; true when they are. When they could
+   * not be, they come back after their visibility timeout, and a later epoch here waits for them.
+   */
+  private Future<Boolean> giveBack(List<Message> held) {
+    if (held.isEmpty()) {
+      return Future.succeededFuture(true);
+    }
+    givingBack++;
     return queue.release(held).map(true).otherwise(failure -> {
       log.warn("fold: {} pointers not released ({}); they come back after their visibility timeout", held.size(),
           AwsErrors.code(failure));
+      hiddenUntil = later(hiddenUntil, clock.instant().plusSeconds(pointerVisibilitySeconds(settings)));
       return false;
-    });
+    }).onComplete(done -> givingBack--);
   }
 
   private void receive(long under) {
@@ -335,7 +357,7 @@ public final class FoldOwner {
     Instant sent = clock.instant();
     polling = queue.receive(1, pointerVisibilitySeconds(settings)).map(got -> {
       if (epoch != under) {
-        queue.release(got);
+        giveBack(got);
       }
       return got;
     }).onComplete(done -> {
@@ -426,6 +448,10 @@ public final class FoldOwner {
     keys.removeAll(foldedObjects);
     return read(keys).map(read -> {
       if (epoch != under) {
+        // Stopped while reading (the lease lapsed): visible again at once for the next owner.
+        List<Message> pending = new ArrayList<>();
+        byKey.values().forEach(pending::addAll);
+        giveBack(pending);
         return null;
       }
       List<ArchivedRecord> records = new ArrayList<>();
@@ -475,8 +501,10 @@ public final class FoldOwner {
       }
       Instant now = clock.instant();
       Instant through = countedThrough;
+      // A drain seen by a receive sent once the hold ended: pointers an earlier owner held were
+      // visible again by then, so that receive had them too.
       Instant reached = earlier(drained, oldestUnreadable()).minus(SEND_SKEW);
-      if (!now.isBefore(holdThroughUntil) && reached.isAfter(through)) {
+      if (!drained.isBefore(holdThroughUntil) && reached.isAfter(through)) {
         through = reached;
       }
       boolean changed = !counted.isEmpty() || !folded.isEmpty() || compactedAny
@@ -543,15 +571,19 @@ public final class FoldOwner {
       return Future.succeededFuture();
     }
     List<ArchivedRecord> writing = new ArrayList<>(lateRecords);
-    return late.commit(writing, chunk -> { }).map(outcome -> {
-      if (epoch != under) {
-        return null;
+    // What is counted joins the period as soon as it is, also when the commit then fails part-way:
+    // tried again, those records are found counted, and would be in no period's sums.
+    return late.commit(writing, chunk -> {
+      if (epoch == under) {
+        for (ArchivedRecord r : chunk.committed()) {
+          LogRecord record = r.record();
+          addCounted(new FoldState.Tally(record.accountId(), record.eventTime().truncatedTo(ChronoUnit.HOURS),
+              record.bytes(), 1));
+        }
       }
-      lateRecords.subList(0, writing.size()).clear();
-      for (ArchivedRecord r : outcome.committed()) {
-        LogRecord record = r.record();
-        addCounted(new FoldState.Tally(record.accountId(), record.eventTime().truncatedTo(ChronoUnit.HOURS),
-            record.bytes(), 1));
+    }).map(outcome -> {
+      if (epoch == under) {
+        lateRecords.subList(0, writing.size()).clear();
       }
       return null;
     });

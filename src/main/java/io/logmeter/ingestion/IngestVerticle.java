@@ -102,19 +102,35 @@ public final class IngestVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // Long polls under way are waited for, not cancelled: SQS may have handed them messages already.
-    List<Future<Void>> receives = new ArrayList<>();
+    List<Future<List<Delivery>>> receives = new ArrayList<>();
     pollers.forEach(poller -> receives.add(poller.stop()));
     Promise<Void> graceOver = Promise.promise();
     long graceTimer = vertx.setTimer(settings.shutdownGraceSeconds() * 1000L, id -> graceOver.tryComplete());
-    Future<Void> drained = Future.all(receives).compose(v -> batcher.drain());
+    List<Delivery> givingBack = new ArrayList<>();
+    // What those polls brought is given back once all of them have ended: given back earlier, it
+    // would be received again by a poll still under way here, each receive counting toward the DLQ.
+    Future<Void> polled = Future.all(receives).compose(all -> {
+      if (givenUp || pollers.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      receives.forEach(r -> givingBack.addAll(r.result()));
+      if (givingBack.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      log.info("{} messages received while stopping: giving them back", givingBack.size());
+      return pollers.get(0).giveBack(givingBack).<Void>mapEmpty().otherwiseEmpty();
+    });
+    Future<Void> drained = polled.compose(v -> batcher.drain());
     return Future.any(drained, graceOver.future()).compose(first -> {
       vertx.cancelTimer(graceTimer);
       vertx.cancelTimer(visibilityTimer);
       givenUp = true;
+      pollers.forEach(Poller::giveBackWhatArrives);
       // Batches still waiting for a flush slot would only be archived to fail: they are released
       // with the rest.
       batcher.close();
       List<Delivery> unfinished = new ArrayList<>(inFlight.held());
+      unfinished.removeAll(givingBack);
       if (unfinished.isEmpty()) {
         log.info("drained: every delivery acknowledged");
         return Future.succeededFuture();

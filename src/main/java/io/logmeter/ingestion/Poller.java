@@ -32,8 +32,16 @@ final class Poller {
   private final int visibilitySeconds;
   private boolean stopped;
   private boolean receiving;
-  /** Completes once stopped with no receive under way: nothing more can arrive from this poller. */
-  private final Promise<Void> idle = Promise.promise();
+  /**
+   * Completes once stopped with no receive under way, nothing more can arrive from this poller,
+   * with what its last receive brought while it stopped: held, not given back, so that no other
+   * poll of this instance still under way can receive it again (every such receive counts toward
+   * the queue's redrive to the DLQ). The pipeline gives all of it back once every poll has ended.
+   */
+  private final Promise<List<Delivery>> idle = Promise.promise();
+  private final List<Delivery> heldWhileStopping = new ArrayList<>();
+  /** Once the grace period is over, what arrives is given back at once instead. */
+  private boolean holdWhatArrives = true;
   private int failures;
 
   Poller(QueueClient queue, InFlight inFlight, Consumer<List<Delivery>> sink, Context context, Clock clock,
@@ -55,14 +63,20 @@ final class Poller {
   /**
    * Stops asking for more. A long poll under way is left to finish rather than cancelled: SQS may
    * already have handed it messages, invisible from that moment, and cancelling would drop the
-   * response and strand them until their visibility timeout. What it brings is given back at once.
+   * response and strand them until their visibility timeout. What it brings is held and completes
+   * the future, for the pipeline to give back once every poll has ended ({@link #giveBack}).
    */
-  Future<Void> stop() {
+  Future<List<Delivery>> stop() {
     stopped = true;
     if (!receiving) {
-      idle.tryComplete();
+      idle.tryComplete(heldWhileStopping);
     }
     return idle.future();
+  }
+
+  /** From now on, what a receive under way brings is given back at once (the grace period is over). */
+  void giveBackWhatArrives() {
+    holdWhatArrives = false;
   }
 
   private void next() {
@@ -93,8 +107,13 @@ final class Poller {
         if (!deliveries.isEmpty()) {
           metrics.received.increment(deliveries.size());
           if (stopped) {
+            if (holdWhatArrives) {
+              heldWhileStopping.addAll(deliveries);
+              idle.tryComplete(heldWhileStopping);
+              return;
+            }
             log.info("{} messages received while stopping: giving them back", deliveries.size());
-            giveBack(deliveries).onComplete(given -> idle.tryComplete());
+            giveBack(deliveries).onComplete(given -> idle.tryComplete(heldWhileStopping));
             return;
           }
           try {
@@ -105,12 +124,12 @@ final class Poller {
           }
         }
         if (stopped) {
-          idle.tryComplete();
+          idle.tryComplete(heldWhileStopping);
         }
         next();
       } else {
         if (stopped) {
-          idle.tryComplete();
+          idle.tryComplete(heldWhileStopping);
         }
         inFlight.settle(List.of());
         if (!stopped) {
@@ -132,7 +151,7 @@ final class Poller {
     Future<?> given = received.isEmpty() ? Future.succeededFuture() : giveBack(received);
     given.onComplete(v -> {
       if (stopped) {
-        idle.tryComplete();
+        idle.tryComplete(heldWhileStopping);
       } else {
         context.owner().setTimer(Backoff.DEFAULT.delayMillis(failures++), id -> next());
       }
@@ -140,7 +159,7 @@ final class Poller {
   }
 
   /** Visible again at once, for another instance or another receive to take. */
-  private Future<?> giveBack(List<Delivery> deliveries) {
+  Future<?> giveBack(List<Delivery> deliveries) {
     metrics.released.increment(deliveries.size());
     return queue.changeVisibility(deliveries, 0)
         .onFailure(failure -> log.warn("could not give back {} messages ({}); they reappear after their visibility "

@@ -110,7 +110,7 @@ public final class IngestVerticle extends VerticleBase {
     // What those polls brought is given back once all of them have ended: given back earlier, it
     // would be received again by a poll still under way here, each receive counting toward the DLQ.
     Future<Void> polled = Future.all(receives).compose(all -> {
-      if (givenUp || pollers.isEmpty()) {
+      if (givenUp) {
         return Future.succeededFuture();
       }
       receives.forEach(r -> givingBack.addAll(r.result()));
@@ -118,7 +118,7 @@ public final class IngestVerticle extends VerticleBase {
         return Future.succeededFuture();
       }
       log.info("{} messages received while stopping: giving them back", givingBack.size());
-      return pollers.get(0).giveBack(givingBack).<Void>mapEmpty().otherwiseEmpty();
+      return flusher.release(givingBack, false).onComplete(done -> inFlight.release(givingBack));
     });
     Future<Void> drained = polled.compose(v -> batcher.drain());
     return Future.any(drained, graceOver.future()).compose(first -> {

@@ -39,7 +39,6 @@ final class Poller {
    * the queue's redrive to the DLQ). The pipeline gives all of it back once every poll has ended.
    */
   private final Promise<List<Delivery>> idle = Promise.promise();
-  private final List<Delivery> heldWhileStopping = new ArrayList<>();
   /** Once the grace period is over, what arrives is given back at once instead. */
   private boolean holdWhatArrives = true;
   private int failures;
@@ -64,12 +63,12 @@ final class Poller {
    * Stops asking for more. A long poll under way is left to finish rather than cancelled: SQS may
    * already have handed it messages, invisible from that moment, and cancelling would drop the
    * response and strand them until their visibility timeout. What it brings is held and completes
-   * the future, for the pipeline to give back once every poll has ended ({@link #giveBack}).
+   * the future, for the pipeline to give back once every poll has ended.
    */
   Future<List<Delivery>> stop() {
     stopped = true;
     if (!receiving) {
-      idle.tryComplete(heldWhileStopping);
+      idle.tryComplete(List.of());
     }
     return idle.future();
   }
@@ -108,12 +107,11 @@ final class Poller {
           metrics.received.increment(deliveries.size());
           if (stopped) {
             if (holdWhatArrives) {
-              heldWhileStopping.addAll(deliveries);
-              idle.tryComplete(heldWhileStopping);
+              idle.tryComplete(deliveries);
               return;
             }
             log.info("{} messages received while stopping: giving them back", deliveries.size());
-            giveBack(deliveries).onComplete(given -> idle.tryComplete(heldWhileStopping));
+            giveBack(deliveries).onComplete(given -> idle.tryComplete(List.of()));
             return;
           }
           try {
@@ -124,12 +122,12 @@ final class Poller {
           }
         }
         if (stopped) {
-          idle.tryComplete(heldWhileStopping);
+          idle.tryComplete(List.of());
         }
         next();
       } else {
         if (stopped) {
-          idle.tryComplete(heldWhileStopping);
+          idle.tryComplete(List.of());
         }
         inFlight.settle(List.of());
         if (!stopped) {
@@ -151,7 +149,7 @@ final class Poller {
     Future<?> given = received.isEmpty() ? Future.succeededFuture() : giveBack(received);
     given.onComplete(v -> {
       if (stopped) {
-        idle.tryComplete(heldWhileStopping);
+        idle.tryComplete(List.of());
       } else {
         context.owner().setTimer(Backoff.DEFAULT.delayMillis(failures++), id -> next());
       }
@@ -159,7 +157,7 @@ final class Poller {
   }
 
   /** Visible again at once, for another instance or another receive to take. */
-  Future<?> giveBack(List<Delivery> deliveries) {
+  private Future<?> giveBack(List<Delivery> deliveries) {
     metrics.released.increment(deliveries.size());
     return queue.changeVisibility(deliveries, 0)
         .onFailure(failure -> log.warn("could not give back {} messages ({}); they reappear after their visibility "

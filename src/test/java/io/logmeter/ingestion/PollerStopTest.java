@@ -73,12 +73,12 @@ class PollerStopTest {
     Context context = vertx.getOrCreateContext();
     List<Delivery> handedOn = new CopyOnWriteArrayList<>();
     Poller[] pollers = new Poller[2];
+    QueueClient queue = new QueueClient(sqs, context, queueUrl);
     context.runOnContext(v -> {
       InFlight inFlight = new InFlight(100, 1 << 20);
       IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry(), inFlight);
       for (int i = 0; i < pollers.length; i++) {
-        pollers[i] = new Poller(new QueueClient(sqs, context, queueUrl), inFlight, handedOn::addAll, context,
-            Clock.systemUTC(), metrics, 2, 30);
+        pollers[i] = new Poller(queue, inFlight, handedOn::addAll, context, Clock.systemUTC(), metrics, 2, 30);
         pollers[i].start();
       }
     });
@@ -93,7 +93,7 @@ class PollerStopTest {
         held.addAll(all.<List<Delivery>>resultAt(i));
       }
       visibleOnceAllEnded[0] = stack.visible(queueUrl);
-      pollers[0].giveBack(held).onComplete(done -> givenBack.complete(held.size()));
+      queue.changeVisibility(held, 0).onComplete(done -> givenBack.complete(held.size()));
     }));
     assertThat(givenBack.get(10, TimeUnit.SECONDS)).as("held by the stops").isEqualTo(3);
     assertThat(visibleOnceAllEnded[0]).as("visible before every poll ended").isZero();

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * of its state lives on this verticle's context; AWS results are brought back onto it.
  *
  * <p>Stopping drains: no new receives, the long polls under way end (what they bring is given
- * back at once), what is gathered is flushed, running flushes finish. What is still unfinished
- * when the grace period ends is made visible again at once.
+ * back once all of them have ended), what is gathered is flushed, running flushes finish. Once
+ * those polls have ended, a failure is not retried: the flush gives its deliveries back at once,
+ * for an instance that is not stopping. What is still unfinished when the grace period ends is made
+ * visible again at once.
  */
 public final class IngestVerticle extends VerticleBase {
 
@@ -46,6 +48,9 @@ public final class IngestVerticle extends VerticleBase {
   private Batcher batcher;
   private Flusher flusher;
   private long visibilityTimer;
+  /** Set once a stop has no receive under way: from then on a failed AWS call is not retried. */
+  private volatile boolean retriesOver;
+  /** Set when the drain ends, finished or at the end of the grace period. */
   private volatile boolean givenUp;
 
   public IngestVerticle(IngestSettings settings, SqsAsyncClient sqs, S3AsyncClient s3, DynamoDbAsyncClient dynamo,
@@ -73,7 +78,7 @@ public final class IngestVerticle extends VerticleBase {
     }
     inFlight = new InFlight(bound, receiving.maxInFlightBytes());
     IngestMetrics metrics = new IngestMetrics(registry, inFlight);
-    Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !givenUp);
+    Retry retry = new Retry(vertx, Backoff.DEFAULT, () -> !retriesOver);
     QueueClient queue = new QueueClient(sqs, context, queueUrl);
     Flusher.Counting counting = settings.fold().folding()
         ? Flusher.Counting.fold(new FoldQueue(sqs, context, settings.fold().foldQueueName()), clock)
@@ -109,7 +114,14 @@ public final class IngestVerticle extends VerticleBase {
     List<Delivery> givingBack = new ArrayList<>();
     // What those polls brought is given back once all of them have ended: given back earlier, it
     // would be received again by a poll still under way here, each receive counting toward the DLQ.
+    // Once no receive is under way, a failure is final. An outage met while stopping would outlast the
+    // grace period more often than not, and every delivery held to its end would then be released at
+    // once, thousands in one burst, which a queue takes time in proportion to its length to apply.
+    // Given back as each flush fails, they spread over the grace period and reach a healthy instance
+    // sooner. Not before: a long poll still under way would receive what is given back, and spend
+    // one of its receives for nothing.
     Future<Void> polled = Future.all(receives).compose(all -> {
+      retriesOver = true;
       if (givenUp) {
         return Future.succeededFuture();
       }
@@ -124,6 +136,7 @@ public final class IngestVerticle extends VerticleBase {
     return Future.any(drained, graceOver.future()).compose(first -> {
       vertx.cancelTimer(graceTimer);
       vertx.cancelTimer(visibilityTimer);
+      retriesOver = true;
       givenUp = true;
       pollers.forEach(Poller::giveBackWhatArrives);
       // Batches still waiting for a flush slot would only be archived to fail: they are released
@@ -132,7 +145,7 @@ public final class IngestVerticle extends VerticleBase {
       List<Delivery> unfinished = new ArrayList<>(inFlight.held());
       unfinished.removeAll(givingBack);
       if (unfinished.isEmpty()) {
-        log.info("drained: every delivery acknowledged");
+        log.info("drained: every delivery acknowledged or given back");
         return Future.succeededFuture();
       }
       log.warn("grace period over: releasing {} unfinished deliveries", unfinished.size());

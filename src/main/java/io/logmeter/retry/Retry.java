@@ -17,7 +17,7 @@ public final class Retry {
   private final Backoff backoff;
   private final BooleanSupplier keepTrying;
 
-  /** @param keepTrying false once the caller has given up (shutdown past its grace period) */
+  /** @param keepTrying false once the caller is stopping: a failure is then final */
   public Retry(Vertx vertx, Backoff backoff, BooleanSupplier keepTrying) {
     this.vertx = vertx;
     this.backoff = backoff;

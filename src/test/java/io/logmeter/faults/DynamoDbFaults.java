@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An HTTP relay in front of DynamoDB that fails a share of the writes ({@code PutItem} and
- * {@code UpdateItem}: the ledger's pages and days, the alerts' claims) the way real DynamoDB does
- * under contention and load, which the local server never does: a conditional write refused as if
- * another writer had come first ({@code ConditionalCheckFailedException}; nothing applied), an
+ * {@code UpdateItem}: the ledger's pages and days, the alerts' claims, the fold's lease and head) the
+ * way real DynamoDB does under contention and load, which the local server never does: a
+ * conditional write refused as if another writer had come first
+ * ({@code ConditionalCheckFailedException}; nothing applied; not the fold's lease and head), an
  * internal error (nothing applied), refused outright with
  * {@code ProvisionedThroughputExceededException} (nothing applied), or applied and then its reply
  * lost with the connection (an ambiguous failure: the caller cannot know). Every other request
@@ -96,7 +97,9 @@ final class DynamoDbFaults implements AutoCloseable {
     }
     writes.incrementAndGet();
     double r = ThreadLocalRandom.current().nextDouble();
-    if ((r -= rates.conflict()) < 0) {
+    if ((r -= rates.conflict()) < 0 && coordination(body)) {
+      forward(request, body, false);
+    } else if (r < 0) {
       conflicts.incrementAndGet();
       error(request, "ConditionalCheckFailedException", new JsonObject().put("message",
           "The conditional request failed"));
@@ -115,6 +118,18 @@ final class DynamoDbFaults implements AutoCloseable {
     } else {
       forward(request, body, false);
     }
+  }
+
+  /**
+   * A write to the fold's lease or head (partition {@code #fold}). DynamoDB refuses a condition only
+   * when it is false, and these conditions are false only when another owner really took over,
+   * which the scenario's instances do themselves: a refusal made up here would tell an owner it lost
+   * a lease that no one took. Their writes get every other fault.
+   */
+  private static boolean coordination(Buffer body) {
+    JsonObject key = new JsonObject(body).getJsonObject("Key");
+    JsonObject partition = key == null ? null : key.getJsonObject("pk");
+    return partition != null && "#fold".equals(partition.getString("S"));
   }
 
   private void refuse(HttpServerRequest request, Buffer body, String marker) {

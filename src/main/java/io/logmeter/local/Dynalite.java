@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * dynalite, the open-source DynamoDB server of local mode and the tests, as a child process of this
  * JVM on loopback. It runs on Node.js, from the project's own install (the build puts it in
- * target/dynalite) or a {@code dynalite} on the PATH. The child reads its standard input and exits
+ * target/dynalite), else a {@code dynalite} on the PATH. The child reads its standard input and exits
  * when it closes, so it ends with this JVM however the JVM ends, kill -9 included; it ignores the
  * Ctrl-C that reaches the whole terminal, so that local mode drains with its DynamoDB still up;
  * and it outlives a client that disconnects in the middle of a request, which dynalite's own
@@ -111,19 +111,31 @@ final class Dynalite implements AutoCloseable {
   }
 
   /**
-   * The directory of the dynalite package: a {@code dynalite} command on the PATH (its real path
-   * is the package's cli.js), else the project's install under the build directory (beside the
-   * jar, or target/ of the working directory).
+   * The directory of the dynalite package: the project's own install under the build directory
+   * (beside the jar, or target/ of the working directory), the version its lock pins, else a
+   * {@code dynalite} command on the PATH (its real path is the package's cli.js).
    */
   static Optional<Path> find() {
+    List<Path> builds = new ArrayList<>();
+    codeDirectory().ifPresent(builds::add);
+    builds.add(Path.of("target"));
+    return find(candidates(builds, System.getenv().getOrDefault("PATH", "")));
+  }
+
+  /** Where to look for a {@code dynalite} command, in order: the build directories', then the PATH's. */
+  static List<Path> candidates(List<Path> builds, String path) {
     List<Path> candidates = new ArrayList<>();
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+    builds.forEach(build -> candidates.add(build.resolve("dynalite/node_modules/.bin/dynalite")));
+    for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty()) {
         candidates.add(Path.of(dir, "dynalite"));
       }
     }
-    codeDirectory().ifPresent(build -> candidates.add(build.resolve("dynalite/node_modules/.bin/dynalite")));
-    candidates.add(Path.of("target/dynalite/node_modules/.bin/dynalite"));
+    return candidates;
+  }
+
+  /** The package directory of the first candidate that is an executable dynalite command. */
+  static Optional<Path> find(List<Path> candidates) {
     for (Path command : candidates) {
       try {
         if (Files.isExecutable(command)) {

@@ -18,7 +18,8 @@ public final class LocalCommand implements Runnable {
       Map<String, String> env = System.getenv();
       EmbeddedAws aws = EmbeddedAws.start(EmulatorsCommand.ports(env), null);
       Service service = Launcher.launch(overrides(aws), env);
-      // The embedded servers keep everything in memory and end with the process: nothing to stop.
+      // The embedded servers keep everything in memory and end with the process, dynalite (a child
+      // process) as its input closes: nothing to stop.
       Launcher.stopOnShutdown(service, () -> { });
       service.ready().toCompletionStage().toCompletableFuture().join();
       System.out.println(banner(service, aws));

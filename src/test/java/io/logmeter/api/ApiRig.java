@@ -1,8 +1,10 @@
 package io.logmeter.api;
 
 import io.logmeter.TestStack;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -40,11 +42,14 @@ final class ApiRig {
   private static final int CONNECT_MILLIS = 5_000;
 
   private final HttpClient client;
+  /** Where every request is made and read: see {@link #send}. */
+  private final Context context;
   private final int port;
   private final Contract contract;
 
-  private ApiRig(HttpClient client, int port, Contract contract) {
+  private ApiRig(HttpClient client, Context context, int port, Contract contract) {
     this.client = client;
+    this.context = context;
     this.port = port;
     this.contract = contract;
   }
@@ -58,8 +63,8 @@ final class ApiRig {
   private static Future<ApiRig> deploy(Vertx vertx, ApiServices services, Contract contract, int tries) {
     int port = TestStack.freePort();
     return vertx.deployVerticle(new ApiVerticle("127.0.0.1", port, services))
-        .map(id -> new ApiRig(vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(CONNECT_MILLIS)), port,
-            contract))
+        .map(id -> new ApiRig(vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(CONNECT_MILLIS)),
+            vertx.getOrCreateContext(), port, contract))
         .recover(failure -> tries > 1 ? deploy(vertx, services, contract, tries - 1) : Future.failedFuture(failure));
   }
 
@@ -99,15 +104,18 @@ final class ApiRig {
     if (key != null) {
       options.putHeader("Authorization", "Bearer " + key);
     }
-    // A route test hung for its whole 30 s in two full runs of three, never alone. A request that got
-    // no answer would fail at its idle timeout (10 s), so the wait was in getting a connection (from
-    // the pool or the connect: no bound by default) or in the contract's check (now bounded too). A
-    // connection not had (within 5 s) is asked for once more: nothing has been sent yet, what is under
-    // test starts at the request.
-    return client.request(options)
+    // The whole exchange runs on the client's event loop. Called from the test's thread, a step could
+    // find the step before it already done and run on that thread, late: a response whose body had
+    // already ended by the time body() was asked for was never read, and the test waited out its 30 s
+    // with every timer of the request gone (a thread dump showed both event loops idle). A connection
+    // not had (within 5 s) is asked for once more: nothing has been sent yet.
+    Promise<Answer> answer = Promise.promise();
+    context.runOnContext(v -> client.request(options)
         .recover(failure -> client.request(options))
         .compose(request -> body == null ? request.send() : request.send(body))
         .compose(response -> response.body().map(read -> new Answer(response.statusCode(), response.headers(),
-            read.toString(StandardCharsets.UTF_8))));
+            read.toString(StandardCharsets.UTF_8))))
+        .onComplete(answer));
+    return answer.future();
   }
 }

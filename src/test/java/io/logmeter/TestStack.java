@@ -1,6 +1,7 @@
 package io.logmeter;
 
 import io.logmeter.local.EmbeddedAws;
+import io.logmeter.local.FreePorts;
 import io.logmeter.server.Launcher;
 import io.logmeter.server.Service;
 import io.vertx.core.json.JsonObject;
@@ -361,7 +362,7 @@ public final class TestStack implements AutoCloseable {
   }
 
   public static int freePort() {
-    return EmbeddedAws.Ports.free().sqs();
+    return FreePorts.next();
   }
 
   /** Stops the services started here; shared emulators stay up for the next test class. */

@@ -1,7 +1,6 @@
 package io.logmeter.local;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import org.elasticmq.NodeAddress;
@@ -25,7 +24,7 @@ public final class EmbeddedAws implements AutoCloseable {
 
     /** Three ports free right now, for tests that must not collide with a running local stack. */
     public static Ports free() {
-      return new Ports(freePort(), freePort(), freePort());
+      return new Ports(FreePorts.next(), FreePorts.next(), FreePorts.next());
     }
   }
 
@@ -119,14 +118,5 @@ public final class EmbeddedAws implements AutoCloseable {
     stopSqs();
     stopS3();
     stopDynamoDb();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port", e);
-    }
   }
 }

@@ -56,6 +56,8 @@ public final class FoldOwner {
   /** With nothing to fold, a period is still published this often, so that {@code countedThrough} moves. */
   static final Duration IDLE_PUBLISH = Duration.ofSeconds(5);
   static final int MAX_COMPACTED_PER_PERIOD = 2000;
+  /** How soon a receive paused by a full period looks again. */
+  static final long RECEIVE_PAUSE_MILLIS = 50;
   static final int PARALLEL_WRITES = 16;
   static final int PARALLEL_READS = 16;
 
@@ -354,8 +356,16 @@ public final class FoldOwner {
     if (!receiving || epoch != under || !actingUnder(under)) {
       return;
     }
+    // A period folds at most foldPointersPerPeriod: a backlog waits in the queue, not in memory, and
+    // the first period after a take-over is published in bounded time, however long the backlog.
+    int room = settings.foldPointersPerPeriod() - received.size() - unreadable.size();
+    if (room <= 0) {
+      vertx.setTimer(RECEIVE_PAUSE_MILLIS, id -> receive(under));
+      return;
+    }
+    int asked = Math.min(room, FoldQueue.RECEIVE_MAX);
     Instant sent = clock.instant();
-    polling = queue.receive(1, pointerVisibilitySeconds(settings)).map(got -> {
+    polling = queue.receive(asked, 1, pointerVisibilitySeconds(settings)).map(got -> {
       if (epoch != under) {
         giveBack(got);
       }
@@ -366,7 +376,7 @@ public final class FoldOwner {
       }
       if (done.succeeded()) {
         received.addAll(done.result());
-        if (done.result().size() < FoldQueue.RECEIVE_MAX) {
+        if (done.result().size() < asked) {
           drainedAt = sent;
         }
         receive(under);

@@ -37,10 +37,10 @@ public final class FoldQueue {
         .messageBody(pointer.encode())), context)).mapEmpty();
   }
 
-  /** One long poll of up to ten pointers, each held for {@code visibilitySeconds}. */
-  Future<List<Message>> receive(int waitSeconds, int visibilitySeconds) {
+  /** One long poll of up to {@code max} pointers (ten at most), each held for {@code visibilitySeconds}. */
+  Future<List<Message>> receive(int max, int waitSeconds, int visibilitySeconds) {
     return url().compose(queue -> Future.fromCompletionStage(sqs.receiveMessage(r -> r.queueUrl(queue)
-        .maxNumberOfMessages(RECEIVE_MAX).waitTimeSeconds(waitSeconds).visibilityTimeout(visibilitySeconds)), context))
+        .maxNumberOfMessages(Math.min(max, RECEIVE_MAX)).waitTimeSeconds(waitSeconds).visibilityTimeout(visibilitySeconds)), context))
         .map(received -> received.messages());
   }
 

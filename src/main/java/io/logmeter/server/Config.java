@@ -99,7 +99,8 @@ public record Config(Http http, Aws aws, Stack stack, Publishing publishing, Ale
       text("foldQueueName", "logmeter-fold"),
       longInteger("foldPeriodMillis", 1000, atLeast(100)),
       integer("foldCompactAfterSeconds", 600, between(1, 86_400)),
-      integer("foldLeaseSeconds", 30, between(5, 600)));
+      integer("foldLeaseSeconds", 30, between(5, 600)),
+      integer("foldPointersPerPeriod", 2000, between(10, 100_000)));
 
   /** The settings by name; a name declared twice fails here, at the first use of Config. */
   private static final Map<String, Setting> BY_NAME = SETTINGS.stream()

@@ -17,6 +17,7 @@ import io.logmeter.usage.UsageStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +26,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +52,7 @@ class FoldOwnerTest {
 
   private static TestStack stack;
   private Vertx vertx;
+  private JsonObject settings;
   private Config config;
   private AwsClients aws;
   private ShiftedClock clock;
@@ -64,9 +68,9 @@ class FoldOwnerTest {
   @BeforeEach
   void start() throws Exception {
     Names names = Names.fresh();
-    config = Config.from(Config.defaults().mergeIn(stack.config(names, TestStack.freePort()))
-        .put("ledger", "fold").put("foldQueueName", names.queue() + "-fold")
-        .put("foldPeriodMillis", 200).put("foldLeaseSeconds", 6));
+    settings = stack.config(names, TestStack.freePort()).put("ledger", "fold")
+        .put("foldQueueName", names.queue() + "-fold").put("foldPeriodMillis", 200).put("foldLeaseSeconds", 6);
+    config = Config.from(Config.defaults().mergeIn(settings.copy()));
     vertx = Vertx.vertx();
     aws = AwsClients.create(config, vertx, new AwsCallMetrics(new SimpleMeterRegistry()));
     Resources.create(aws, config).get(30, TimeUnit.SECONDS);
@@ -171,6 +175,23 @@ class FoldOwnerTest {
   }
 
   @Test
+  void aBacklogIsFoldedNoMorePointersAPeriodThanTheSettingAllows() throws Exception {
+    String[] backlog = new String[60];
+    for (int i = 0; i < backlog.length; i++) {
+      backlog[i] = archive(record("m-" + i, A, "10:05", i + 1));
+    }
+    point(backlog); // sent while no owner runs: a backlog, all in the queue when the owner starts
+    List<FoldPeriod> periods = new CopyOnWriteArrayList<>();
+    FoldSettings tenAPeriod = Config.from(Config.defaults().mergeIn(settings.copy().put("foldPointersPerPeriod", 10)))
+        .fold();
+    deploy(tenAPeriod, periods::add);
+
+    awaitTotal(A, 60 * 61 / 2, 60);
+    assertThat(periods).as("periods published").allSatisfy(p -> assertThat(p.objects()).hasSizeLessThanOrEqualTo(10));
+    assertThat(periods.stream().flatMap(p -> p.objects().stream()).distinct()).containsExactlyInAnyOrder(backlog);
+  }
+
+  @Test
   void anObjectNotReadableHoldsBackCountedThroughAloneUntilItIsFolded() throws Exception {
     deploy();
     String good = archive(record("m-1", A, "10:05", 100));
@@ -190,8 +211,13 @@ class FoldOwnerTest {
   }
 
   private String deploy() throws Exception {
-    return vertx.deployVerticle(new FoldVerticle(config.fold(), aws.sqs(), aws.s3(), aws.dynamo(),
-        new SimpleMeterRegistry(), clock, context -> period -> { })).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return deploy(config.fold(), period -> { });
+  }
+
+  private String deploy(FoldSettings settings, Consumer<FoldPeriod> published) throws Exception {
+    return vertx.deployVerticle(new FoldVerticle(settings, aws.sqs(), aws.s3(), aws.dynamo(),
+        new SimpleMeterRegistry(), clock, context -> published)).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   private void undeploy(String id) throws Exception {

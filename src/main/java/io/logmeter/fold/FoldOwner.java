@@ -120,6 +120,8 @@ public final class FoldOwner {
   private Instant lastPublished;
   /** Received, not folded yet. */
   private List<Message> received = new ArrayList<>();
+  /** Taken from {@link #received} and {@link #unreadable} by the period under way, while their objects are read. */
+  private int reading;
   /**
    * Pointers whose object could not be read, by message id (the latest delivery of each): tried
    * again each period, and {@code countedThrough} stays before the oldest until it is folded.
@@ -356,9 +358,9 @@ public final class FoldOwner {
     if (!receiving || epoch != under || !actingUnder(under)) {
       return;
     }
-    // A period folds at most foldPointersPerPeriod: a backlog waits in the queue, not in memory, and
-    // the first period after a take-over is published in bounded time, however long the backlog.
-    int room = settings.foldPointersPerPeriod() - received.size() - unreadable.size();
+    // At most foldPointersPerPeriod held: a backlog waits in the queue, not in memory (nor among
+    // SQS's messages in flight), and a period, the first after a take-over too, folds at most that.
+    int room = settings.foldPointersPerPeriod() - held();
     if (room <= 0) {
       vertx.setTimer(RECEIVE_PAUSE_MILLIS, id -> receive(under));
       return;
@@ -415,8 +417,18 @@ public final class FoldOwner {
     taking.addAll(received);
     received = new ArrayList<>();
     Instant drained = drainedAt;
+    reading = taking.size();
     return foldPointers(under, taking)
+        .onComplete(done -> reading = 0)
         .compose(v -> epoch == under ? publishPending(under, drained) : Future.succeededFuture());
+  }
+
+  /**
+   * The pointers this instance holds: received, being read, waiting for their object, folded or
+   * published and not deleted yet. Each is in flight in the fold queue.
+   */
+  private int held() {
+    return received.size() + reading + unreadable.size() + folded.size() + unconfirmedPointers.size();
   }
 
   /**

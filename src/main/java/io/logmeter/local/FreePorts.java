@@ -39,9 +39,9 @@ public final class FreePorts {
   }
 
   /**
-   * The lowest ephemeral port: Linux's setting, else the IANA range's start (also macOS's). Read
-   * through a buffer: the kernel answers only the first read of this file, and a byte-sized first
-   * read would see "3" of "32768".
+   * The lowest ephemeral port: Linux's setting, else Linux's default, 32768 (below the 49152 of
+   * IANA's range and macOS's). Read through a buffer: the kernel answered no read of this file
+   * after a first one of a single byte, which saw only the "3" of "32768".
    */
   static int ephemeralLow() {
     try {

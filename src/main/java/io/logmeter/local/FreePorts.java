@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * relay bound again after a simulated outage. The kernel's answer to "port 0" lies in its
  * ephemeral range, which it also hands to outgoing connections; a connection opened between the
  * choice and the bind can take the port, and the bind fails ("Address already in use": a service
- * process started two seconds after its port was chosen died of it). These ports are drawn below
+ * process that bound its port once its JVM had started died of it). These ports are drawn below
  * that range instead, where only an explicit bind can take one.
  */
 public final class FreePorts {

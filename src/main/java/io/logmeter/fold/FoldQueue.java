@@ -37,10 +37,10 @@ public final class FoldQueue {
         .messageBody(pointer.encode())), context)).mapEmpty();
   }
 
-  /** One long poll of up to {@code max} pointers (ten at most), each held for {@code visibilitySeconds}. */
+  /** One long poll of up to {@code max} pointers ({@link #RECEIVE_MAX} at most), each held for {@code visibilitySeconds}. */
   Future<List<Message>> receive(int max, int waitSeconds, int visibilitySeconds) {
     return url().compose(queue -> Future.fromCompletionStage(sqs.receiveMessage(r -> r.queueUrl(queue)
-        .maxNumberOfMessages(Math.min(max, RECEIVE_MAX)).waitTimeSeconds(waitSeconds).visibilityTimeout(visibilitySeconds)), context))
+        .maxNumberOfMessages(max).waitTimeSeconds(waitSeconds).visibilityTimeout(visibilitySeconds)), context))
         .map(received -> received.messages());
   }
 
